@@ -1,0 +1,1 @@
+"""Aurum Life models: see ../shared/seeds/INDEX.md for the specification."""

@@ -1,0 +1,5 @@
+from django_celery_beat.schedulers import DatabaseScheduler
+
+
+class LeaderElectedScheduler(DatabaseScheduler):
+    pass

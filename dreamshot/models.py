@@ -1,0 +1,1 @@
+"""Dreamshot models: see ../shared/seeds/INDEX.md for the specification."""

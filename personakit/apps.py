@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PersonakitConfig(AppConfig):
+    """Observations, mindscapes, narratives, mappers, personas, the outbox; API keys."""
+
+    name = "personakit"
+    verbose_name = "PersonaKit"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from personakit import registrations  # noqa: F401  (fills the platform registries)
