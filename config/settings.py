@@ -63,7 +63,6 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the admin's related-object popups are framed
 
 # --- Applications ---------------------------------------------------------------------------
 

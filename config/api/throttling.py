@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 if TYPE_CHECKING:
@@ -13,6 +14,10 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
     """``API_THROTTLE_RATE`` per API key; per account for sessions, per address otherwise."""
 
     scope = "api_key"
+
+    def get_rate(self) -> str | None:
+        # Read at request time (DRF binds the rates at import), so settings overrides apply.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
         if request.auth is not None and hasattr(request.auth, "pk"):
