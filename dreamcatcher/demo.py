@@ -12,7 +12,7 @@ DEMO_ACCOUNTS = [
 
 
 def seed_demo(log: Callable[[str], None]) -> None:
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     for username, full_name, preferences in DEMO_ACCOUNTS:
         _, created = User.objects.get_or_create(
             username=username,

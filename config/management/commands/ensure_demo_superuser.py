@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         password = os.environ.get("DEMO_ADMIN_PASSWORD", "lucid-admin")
-        User = get_user_model()  # noqa: N806
+        User = get_user_model()
         admin = User.objects.filter(username=DEMO_USERNAME, is_superuser=True).first()
         if not User.objects.filter(is_superuser=True).exists():
             if not settings.DEBUG:
