@@ -68,7 +68,7 @@ def test_users_defaults_hold_for_raw_sql_writers():
         "FROM users WHERE username = 'raw'"
     )[0]
     assert row[0] is not None
-    assert row[1:5] == ({}, True, False, False)
+    assert row[1:5] == ("{}", True, False, False)  # Django reads jsonb as text in raw SQL
     assert row[5] is not None
 
 
