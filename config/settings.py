@@ -14,7 +14,8 @@ from config import embedded
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Real environment variables win over the file; LUCID_ENV_FILE points elsewhere (or nowhere).
+environ.Env.read_env(env.str("LUCID_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 DATA_DIR = Path(env.str("LUCID_DATA_DIR", default=str(BASE_DIR / ".data"))).resolve()
@@ -63,6 +64,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: bare URLs mean https
 
 # --- Applications ---------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ def run_manage(tmp_path, *args, **env_overrides):
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         LUCID_DATA_DIR=str(tmp_path),  # never the developer's .data
+        LUCID_ENV_FILE=str(tmp_path / "no.env"),  # nor their .env
         DATABASE_URL=settings.DATABASE_URL,
         REDIS_URL=settings.REDIS_URL,
         **env_overrides,
