@@ -168,6 +168,14 @@ def _start_redis(redis_dir: Path) -> int:
     return port
 
 
+def with_redis_db(url: str, db: int) -> str:
+    """``url`` pointing at Redis database ``db`` of the same server."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
 def redis_stop(data_dir: Path) -> bool:
     """Stop the embedded Redis if it runs; return whether it did."""
     redis_dir = data_dir / "redis"

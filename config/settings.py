@@ -64,7 +64,6 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: bare URLs mean https
 
 # --- Applications ---------------------------------------------------------------------------
 
@@ -125,6 +124,7 @@ TEMPLATES = [
 DATABASE_URL = env.str("DATABASE_URL", default="") or embedded.postgres_url(DATA_DIR)
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"].update(
+    ENGINE="config.postgres",  # Django's backend, aware of the per-app schemas
     CONN_MAX_AGE=env.int("DB_CONN_MAX_AGE", default=60),
     CONN_HEALTH_CHECKS=True,
     ATOMIC_REQUESTS=True,  # a failed request changes nothing
@@ -132,10 +132,12 @@ DATABASES["default"].update(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="") or embedded.redis_url(DATA_DIR)
+# The cache gets a database of its own so that clearing it never touches Celery's queues.
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or embedded.with_redis_db(REDIS_URL, 1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": REDIS_CACHE_URL,
         "KEY_PREFIX": "lucid",
     }
 }

@@ -1,0 +1,103 @@
+"""Platform tasks that beat sends (schedules in ``config/migrations/0002_periodic_tasks.py``).
+
+Each is idempotent and thin: the work lives in the code it calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from config.health import HEARTBEAT_KEY
+
+logger = logging.getLogger(__name__)
+
+# Long enough that /healthz can tell "a few beats late" from "no worker at all".
+HEARTBEAT_TIMEOUT = 5 * 60
+BACKFILL_TIME_LIMIT = (
+    10 * 60
+)  # the schedule's period, so runs seldom overlap (the lock does the rest)
+BACKFILL_LOCK_KEY = "lock:task:backfill_embeddings"
+CLEANUP_BATCH_SIZE = 5_000
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(name="lucid.heartbeat", time_limit=30, soft_time_limit=20)
+def heartbeat() -> str:
+    """Record that a worker is alive and consuming; ``/healthz`` reports its age."""
+    # No retries: the next beat, 30 seconds on, is the retry.
+    now = timezone.now()
+    cache.set(HEARTBEAT_KEY, now, timeout=HEARTBEAT_TIMEOUT)
+    return now.isoformat()
+
+
+@shared_task(
+    name="lucid.backfill_embeddings",
+    time_limit=BACKFILL_TIME_LIMIT,
+    soft_time_limit=BACKFILL_TIME_LIMIT - 60,
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
+def backfill_embeddings() -> dict[str, int]:
+    """Embed rows whose vector is missing or from another model; rows embedded per column.
+
+    The backfill commits in batches, so a run stopped at its time limit keeps its work and
+    the next run carries on; such a run returns the rows it visited per column instead.
+    Only one run works at a time: with several workers a late delivery could otherwise
+    embed the same rows twice.
+    """
+    if not cache.add(BACKFILL_LOCK_KEY, "running", timeout=BACKFILL_TIME_LIMIT + 60):
+        logger.info("embedding backfill already running elsewhere; skipping this run")
+        return {}
+    visited: dict[str, int] = {}
+    try:
+        from config.embeddings.backfill import backfill_all
+
+        return backfill_all(progress=lambda name, done, total: visited.update({name: done}))
+    except SoftTimeLimitExceeded:
+        logger.warning("embedding backfill stopped at its time limit after visiting %s", visited)
+        return visited
+    finally:
+        cache.delete(BACKFILL_LOCK_KEY)
+
+
+@shared_task(
+    name="lucid.cleanup_task_results",
+    time_limit=15 * 60,
+    soft_time_limit=14 * 60,
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
+def cleanup_task_results(older_than_seconds: int | None = None) -> int:
+    """Delete task results finished more than ``CELERY_RESULT_EXPIRES`` ago; return how many.
+
+    Deletes in batches so that a week of heartbeats never sits in one long transaction.
+    """
+    from django_celery_results.models import GroupResult, TaskResult
+
+    if older_than_seconds is None:
+        older_than_seconds = settings.CELERY_RESULT_EXPIRES
+    cutoff = timedelta(seconds=older_than_seconds)
+    deleted = _delete_in_batches(TaskResult.objects.get_all_expired(cutoff))
+    _delete_in_batches(GroupResult.objects.get_all_expired(cutoff))
+    logger.info("deleted %d task results older than %s", deleted, cutoff)
+    return deleted
+
+
+def _delete_in_batches(queryset) -> int:
+    total = 0
+    while ids := list(queryset.order_by("pk").values_list("pk", flat=True)[:CLEANUP_BATCH_SIZE]):
+        count, _ = queryset.model.objects.filter(pk__in=ids).delete()
+        total += count
+    return total
