@@ -241,6 +241,7 @@ EMBEDDING_API_MAX_RETRIES = env.int("EMBEDDING_API_MAX_RETRIES", default=4)
 
 # --- Admin ----------------------------------------------------------------------------------
 
+from config.admin.theme import UNFOLD  # noqa: E402, F401  (theme, sidebar by system, dashboard)
 
 # --- Logging --------------------------------------------------------------------------------
 

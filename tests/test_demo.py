@@ -24,7 +24,8 @@ def test_demo_superuser_only_when_none_exists(db, capsys, settings):
     call_command("ensure_demo_superuser")
     assert "Admin login: admin / lucid-admin" in capsys.readouterr().out
     admin = get_user_model().objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
+    assert admin.is_superuser
+    assert admin.is_staff
     admin.set_password("changed-by-the-owner")
     admin.save()
     call_command("ensure_demo_superuser")

@@ -4,7 +4,7 @@ from django.db.backends.postgresql import base, introspection
 
 
 class DatabaseIntrospection(introspection.DatabaseIntrospection):
-    def get_table_list(self, cursor) -> list[TableInfo]:  # noqa: ANN001
+    def get_table_list(self, cursor) -> list[TableInfo]:
         """Also list the apps' schema tables, named as their models' ``db_table``."""
         tables = super().get_table_list(cursor)
         cursor.execute(
