@@ -38,8 +38,9 @@ bench: $(VENV)/.installed
 	$(PY) -m bench
 
 stop: $(VENV)/.installed
-	$(PY) -m config.embedded stop
-	LUCID_DATA_DIR=.data/test $(PY) -m config.embedded stop
+	@for dir in .data .data/test .data/bench; do \
+		echo "$$dir:"; LUCID_DATA_DIR=$$dir $(PY) -m config.embedded stop; \
+	done
 
 status: $(VENV)/.installed
 	$(PY) -m config.embedded status
