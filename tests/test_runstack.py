@@ -10,6 +10,7 @@ import time
 import urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
+import psutil
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -39,8 +40,7 @@ def wait_for(condition, process):
         time.sleep(0.5)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_runstack_serves_runs_beat_tasks_and_stops_cleanly(tmp_path):
+def start_stack(**popen_options) -> tuple[subprocess.Popen, str]:
     every_second = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.update_or_create(
         name="platform: worker heartbeat",
@@ -60,22 +60,32 @@ def test_runstack_serves_runs_beat_tasks_and_stops_cleanly(tmp_path):
         [sys.executable, "manage.py", "runstack"],
         cwd=settings.BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
         start_new_session=True,
+        text=True,
+        **popen_options,
     )
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: serves(base), stack)
+    return stack, base
+
+
+def serves(base: str) -> bool:
     try:
-        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/admin/login/", timeout=2) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
 
-        def serves():
-            try:
-                with urllib.request.urlopen(f"{base}/admin/login/", timeout=2) as response:  # noqa: S310
-                    return response.status == 200
-            except OSError:
-                return False
 
-        wait_for(serves, stack)
+def wait_gone(processes: list[psutil.Process]) -> None:
+    _, alive = psutil.wait_procs(processes, timeout=WAIT)
+    assert not alive, alive
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runstack_serves_runs_beat_tasks_and_stops_cleanly():
+    stack, base = start_stack(stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
         wait_for(
             lambda: TaskResult.objects.filter(
                 task_name="lucid.heartbeat", status="SUCCESS"
@@ -90,4 +100,26 @@ def test_runstack_serves_runs_beat_tasks_and_stops_cleanly(tmp_path):
     assert "Lucid is running." in output
     assert f"{base}/admin/" in output
     assert "Stopped cleanly." in output
-    assert not serves()
+    assert not serves(base)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ctrl_c_with_a_closed_output_pipe_still_stops_every_child():
+    # As `make run | tee log` when Ctrl-C kills tee first: every later write fails.
+    stack, base = start_stack(stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    children = psutil.Process(stack.pid).children(recursive=True)
+    stack.stdout.close()
+    os.killpg(stack.pid, signal.SIGINT)
+    stack.wait(timeout=WAIT)
+    wait_gone(children)
+    assert not serves(base)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_children_die_with_a_killed_supervisor():
+    stack, base = start_stack(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = psutil.Process(stack.pid).children(recursive=True)
+    stack.kill()  # SIGKILL: no handler runs
+    stack.wait(timeout=WAIT)
+    wait_gone(children)
+    assert not serves(base)

@@ -1,12 +1,14 @@
 """Run the whole stack in the foreground: gunicorn, a Celery worker and Celery beat.
 
-Ctrl-C (or SIGTERM) stops beat first (no new work is scheduled), then the web server,
-then the worker (which finishes its current task), and finally the embedded PostgreSQL
-and Redis if this machine runs them. If any process dies, the others are stopped too.
+Ctrl-C (or SIGTERM, or a closed terminal) stops beat first (no new work is scheduled),
+then the web server, then the worker (which finishes its current task), and finally the
+embedded PostgreSQL and Redis if this machine runs them. If any process dies, the others
+are stopped too; if this supervisor itself is killed, the kernel terminates the children.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -23,6 +25,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from config import embedded
 
 STOP_TIMEOUT = 20
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: have the kernel send SIGTERM when the supervisor dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -82,12 +90,14 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
-        signal.signal(signal.SIGINT, request_stop)
-        signal.signal(signal.SIGTERM, request_stop)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, request_stop)
         try:
             for child in children:
                 # A session of its own: Ctrl-C reaches only us, and we stop them in order.
-                child.process = subprocess.Popen(child.argv, env=env, start_new_session=True)  # noqa: S603
+                child.process = subprocess.Popen(  # noqa: S603
+                    child.argv, env=env, start_new_session=True, preexec_fn=_die_with_parent
+                )
             self._announce(host, port, lambda: stopping or self._dead(children))
             while not stopping and not self._dead(children):
                 time.sleep(0.5)
@@ -97,7 +107,15 @@ class Command(BaseCommand):
             self._stop_embedded()
         if dead and not stopping:
             raise CommandError(f"{dead.name} exited unexpectedly; stopped the rest.")
-        self.stdout.write("Stopped cleanly.")
+        self._say("Stopped cleanly.")
+
+    def _say(self, message: str) -> None:
+        """Report progress; a closed terminal or pipe must never interrupt a shutdown."""
+        try:
+            self.stdout.write(message)
+            self.stdout.flush()
+        except OSError:
+            pass
 
     @staticmethod
     def _refuse_busy_port(host: str, port: int) -> None:
@@ -120,7 +138,7 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         else:
             return
-        self.stdout.write(
+        self._say(
             self.style.SUCCESS("\nLucid is running.\n")
             + f"  Admin:     {base}/admin/\n"
             + f"  API docs:  {base}/api/docs/\n"
@@ -133,21 +151,21 @@ class Command(BaseCommand):
         for child in children:
             if child.process is None or child.process.poll() is not None:
                 continue
-            self.stdout.write(f"stopping {child.name} …")
+            self._say(f"stopping {child.name} …")
             os.killpg(child.process.pid, signal.SIGTERM)
             try:
                 child.process.wait(STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
-                self.stderr.write(f"{child.name} did not stop in {STOP_TIMEOUT}s; killing it")
+                self._say(f"{child.name} did not stop in {STOP_TIMEOUT}s; killing it")
                 os.killpg(child.process.pid, signal.SIGKILL)
                 child.process.wait()
 
     def _stop_embedded(self) -> None:
         """Stop the embedded servers this machine runs in place of a configured URL."""
         if not os.environ.get("REDIS_URL") and embedded.redis_stop(settings.DATA_DIR):
-            self.stdout.write("stopped embedded Redis")
+            self._say("stopped embedded Redis")
         if not os.environ.get("DATABASE_URL") and embedded.postgres_stop(settings.DATA_DIR):
-            self.stdout.write("stopped embedded PostgreSQL")
+            self._say("stopped embedded PostgreSQL")
 
 
 def reversed_order(children: list[Child]) -> list[Child]:
