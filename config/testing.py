@@ -12,6 +12,7 @@ An app's test declares data only::
             return api_key_issue(user=owner).api_key
 
 and inherits tests for: 401 without a key, create/retrieve/update/delete by the owner,
+a list whose query count does not grow with its rows,
 404 for another user's row (retrieve, update, delete; the row unchanged) and its absence
 from their list, 400 in the error shape with nothing written for a bad or unparsable
 payload, and the route's presence in the OpenAPI schema. Actions the viewset does not
@@ -116,6 +117,22 @@ class ApiContract:
         assert_error_shape(api_client.get(self.list_url()), 401, "invalid_api_key")
 
     # --- the owner's CRUD -----------------------------------------------------------------
+
+    def test_list_queries_do_not_grow_with_rows(self, client_for: Any, user: Any) -> None:
+        """No N+1: a page of five rows costs the same queries as a page of one."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = client_for(user)
+        self.make(user)
+        client.get(self.list_url())  # warm-up: the key's once-a-minute last_used_at write
+        with CaptureQueriesContext(connection) as one_row:
+            assert client.get(self.list_url()).status_code == 200
+        for _ in range(4):
+            self.make(user)
+        with CaptureQueriesContext(connection) as five_rows:
+            assert client.get(self.list_url()).status_code == 200
+        assert len(five_rows) == len(one_row), [query["sql"] for query in five_rows]
 
     def test_list_shows_own_rows(self, client_for: Any, user: Any) -> None:
         row = self.make(user)
