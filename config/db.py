@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pgtrigger
-from django.db import migrations
+from django.db import migrations, models
 
 
 def schema_table(schema: str, table: str) -> str:
@@ -26,4 +28,38 @@ def stamp_updated_at(field: str = "updated_at") -> pgtrigger.Trigger:
         when=pgtrigger.Before,
         operation=pgtrigger.Update,
         func=f"NEW.{field} = now(); RETURN NEW;",
+    )
+
+
+def choices_check(
+    field: str, choices: type[models.TextChoices], name: str
+) -> models.CheckConstraint:
+    """A CHECK keeping ``field`` within ``choices`` (NULL passes where the column allows it)."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class RandomTextId(models.Func):
+    """``gen_random_uuid()::text``: the database default of the seeds' string primary keys."""
+
+    template = "gen_random_uuid()::text"
+    output_field = models.CharField()
+
+
+def new_text_id() -> str:
+    """The same kind of id, made in Python, so a model instance knows its id before saving."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def run_sql_file(app_dir: str | Path, name: str) -> migrations.RunSQL:
+    """A reversible ``RunSQL`` from ``<app>/sql/<name>.sql`` and ``<app>/sql/<name>.reverse.sql``.
+
+    The files are read when the migration module loads; once a migration has landed, change
+    behaviour by adding a new SQL file and migration, never by editing the old file.
+    """
+    sql_dir = Path(app_dir) / "sql"
+    return migrations.RunSQL(
+        sql=(sql_dir / f"{name}.sql").read_text(),
+        reverse_sql=(sql_dir / f"{name}.reverse.sql").read_text(),
     )

@@ -100,6 +100,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# models.E034 caps index names at 30 characters for Oracle; PostgreSQL allows 63 and the seeds'
+# index names (e.g. idx_dreams_pipelineos_project_id) are a contract.
+SILENCED_SYSTEM_CHECKS = ["models.E034"]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "dreamcatcher.User"
