@@ -9,4 +9,9 @@ class DreamcatcherConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from dreamcatcher import registrations  # noqa: F401  (fills the platform registries)
+        from dreamcatcher.reference_data import ensure_default_brands_and_tags
+
+        post_migrate.connect(ensure_default_brands_and_tags, sender=self)
