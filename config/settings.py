@@ -243,6 +243,14 @@ EMBEDDING_API_BATCH_SIZE = env.int("EMBEDDING_API_BATCH_SIZE", default=128)
 EMBEDDING_API_TIMEOUT = env.float("EMBEDDING_API_TIMEOUT", default=30.0)
 EMBEDDING_API_MAX_RETRIES = env.int("EMBEDDING_API_MAX_RETRIES", default=4)
 
+# --- Dreamcatcher ---------------------------------------------------------------------------
+
+DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+PIPELINEOS_BASE_URL = env.str("PIPELINEOS_BASE_URL", default="")  # e.g. https://pipelineos/api/v1
+PIPELINEOS_TOKEN = env.str("PIPELINEOS_TOKEN", default="")
+PIPELINEOS_TIMEOUT = env.float("PIPELINEOS_TIMEOUT", default=10.0)
+PIPELINEOS_MAX_RETRIES = env.int("PIPELINEOS_MAX_RETRIES", default=3)
+
 # --- Admin ----------------------------------------------------------------------------------
 
 from config.admin.theme import UNFOLD  # noqa: E402, F401  (theme, sidebar by system, dashboard)

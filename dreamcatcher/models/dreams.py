@@ -82,9 +82,7 @@ class Dream(models.Model):
             models.Index(fields=["created"], name="idx_dreams_created"),
             models.Index(fields=["updated"], name="idx_dreams_updated"),
             models.Index(fields=["user"], name="idx_dreams_user_id"),
-            models.Index(
-                fields=["pipelineos_project_id"], name="idx_dreams_pipelineos_project_id"
-            ),
+            models.Index(fields=["pipelineos_project_id"], name="idx_dreams_pipelineos_project_id"),
             models.Index(fields=["synced_with_pipelineos"], name="idx_dreams_synced"),
             GinIndex(fields=["tags"], name="idx_dreams_tags"),
             GinIndex(fields=["todos"], name="idx_dreams_todos"),

@@ -1,0 +1,323 @@
+"""HTTP client for PipelineOS, the project-management service a dream is pushed to.
+
+The contract: ``POST {PIPELINEOS_BASE_URL}/projects`` with ``Authorization: Bearer <token>``,
+a JSON body the caller builds, and an ``Idempotency-Key`` header; PipelineOS answers 200 or
+201 with a JSON object holding the new project's ``project_id`` (or ``id``).
+
+Timeouts, connection errors, 408, 409 (a request with the same key is still in flight, as the
+IETF Idempotency-Key draft has it), 429 (honouring ``Retry-After``) and 5xx are retried up to
+``PIPELINEOS_MAX_RETRIES`` times with exponential backoff and jitter; after that
+``PipelineOSUnavailable``. Any other 4xx is ``PipelineOSRejected``: PipelineOS refuses this
+dream and sending it again cannot help (401/403 are ``PipelineOSAuthFailed``, a subclass: the
+token is wrong, not the dream). A success without a project id is a plain ``PipelineOSError``.
+
+Retrying a POST is safe only because of the idempotency key: it is the dream id plus a hash of
+the payload, so a retry after a lost response (in this call, or a later Celery retry) replays
+the first answer instead of creating a second project, while a changed dream gets a new key.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
+
+RETRYABLE_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
+AUTH_FAILED_STATUSES = frozenset({401, 403})
+# Transport failures worth another try; others (a bad URL scheme, a proxy refusing) are not.
+RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+BACKOFF_INITIAL = 0.5
+BACKOFF_MAX = 20.0
+# Waiting longer inside one call would stall a worker; the caller's own retry comes back later.
+RETRY_AFTER_MAX = 60.0
+IDEMPOTENCY_KEY_MAX = 255
+
+
+class PipelineOSError(Exception):
+    """PipelineOS could not take the dream: the base of this module's errors."""
+
+
+class PipelineOSRejected(PipelineOSError):
+    """A 4xx: PipelineOS refuses this request for good; ``message`` is its own explanation."""
+
+    refused = "the dream"
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"PipelineOS rejected {self.refused}: HTTP {status}: {message}")
+        self.status, self.message = status, message
+
+
+class PipelineOSAuthFailed(PipelineOSRejected):
+    """A 401 or 403: the token is wrong or lacks rights; every dream would fail the same way."""
+
+    refused = "the API token (PIPELINEOS_TOKEN)"
+
+
+class PipelineOSUnavailable(PipelineOSError):
+    """PipelineOS did not answer usefully, even after retries; try again later.
+
+    ``retry_after`` is the wait in seconds PipelineOS asked for, when it named one.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """A dream pushed: the id PipelineOS gave its project."""
+
+    project_id: str
+
+
+def payload_digest(payload: Mapping[str, Any]) -> str:
+    """SHA-256 hex digest of ``payload`` as canonical JSON (sorted keys, no spaces)."""
+    return hashlib.sha256(_canonical_json(payload)).hexdigest()
+
+
+def idempotency_key(dream_id: str, content_hash: str) -> str:
+    """The ``Idempotency-Key`` for pushing this content of this dream: ``dream:<id>:<hash>``.
+
+    Both parts are percent-encoded, so any id makes a valid header value; a key that would be
+    longer than 255 characters is replaced by ``dream-sha256:<digest of both>``.
+    """
+    key = f"dream:{quote(dream_id, safe='')}:{quote(content_hash, safe='')}"
+    if len(key) <= IDEMPOTENCY_KEY_MAX:
+        return key
+    digest = hashlib.sha256(f"{dream_id}\x00{content_hash}".encode()).hexdigest()
+    return f"dream-sha256:{digest}"
+
+
+class PipelineOSClient:
+    """Pushes dreams to PipelineOS over one pooled HTTP client; use it as a context manager."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str,
+        timeout: float = 10.0,
+        max_retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(
+                f"PIPELINEOS_BASE_URL must be an http(s) URL, got {base_url!r}"
+            )
+        if not token:
+            raise ImproperlyConfigured("PIPELINEOS_TOKEN is empty; PipelineOS needs it")
+        if timeout <= 0 or max_retries < 0:
+            raise ImproperlyConfigured(
+                "PIPELINEOS_TIMEOUT must be positive and PIPELINEOS_MAX_RETRIES not negative"
+            )
+        self.url = base_url.rstrip("/") + "/projects"
+        self.max_retries = max_retries
+        self._sleep = sleep
+        self._client = httpx.Client(
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "User-Agent": "lucid-dreamcatcher",
+            },
+            timeout=timeout,
+        )
+
+    @classmethod
+    def from_settings(cls, **overrides: Any) -> PipelineOSClient:
+        """Build the client from the ``PIPELINEOS_*`` settings (``overrides`` win, e.g. sleep)."""
+        base_url = getattr(settings, "PIPELINEOS_BASE_URL", "") or ""
+        token = getattr(settings, "PIPELINEOS_TOKEN", "") or ""
+        missing = [
+            name
+            for name, value in [("PIPELINEOS_BASE_URL", base_url), ("PIPELINEOS_TOKEN", token)]
+            if not value
+        ]
+        if missing:
+            raise ImproperlyConfigured(
+                f"PipelineOS sync is not configured: set {' and '.join(missing)} "
+                "(the service's URL and its API token)"
+            )
+        options = {
+            "base_url": base_url,
+            "token": token,
+            "timeout": float(getattr(settings, "PIPELINEOS_TIMEOUT", 10.0)),
+            "max_retries": int(getattr(settings, "PIPELINEOS_MAX_RETRIES", 3)),
+        }
+        return cls(**(options | overrides))
+
+    def close(self) -> None:
+        """Close the pooled HTTP connections."""
+        self._client.close()
+
+    def __enter__(self) -> PipelineOSClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def push_dream(
+        self, payload: Mapping[str, Any], *, dream_id: str, content_hash: str | None = None
+    ) -> PushResult:
+        """Create the PipelineOS project for a dream; ``payload`` is its JSON-ready body.
+
+        ``content_hash`` identifies this version of the dream (say, the hash the caller stores
+        to skip unchanged dreams); by default ``payload_digest(payload)``. With ``dream_id`` it
+        makes the ``Idempotency-Key``, which stays the same on every retry of this content.
+        Raises ``PipelineOSRejected``, ``PipelineOSUnavailable`` or ``PipelineOSError``.
+        """
+        body = _canonical_json(payload)  # the same bytes on every attempt
+        key = idempotency_key(dream_id, content_hash or hashlib.sha256(body).hexdigest())
+        answer = self._post(body, key)
+        project_id = answer.get("project_id") or answer.get("id")
+        if isinstance(project_id, bool) or not isinstance(project_id, str | int):
+            raise PipelineOSError(
+                f"{self.url} answered without a project id (expected 'project_id' or 'id'): "
+                f"{_shorten(json.dumps(answer))}"
+            )
+        return PushResult(project_id=str(project_id))
+
+    def _post(self, body: bytes, key: str) -> dict[str, Any]:
+        """POST ``body`` and return the JSON object answered, retrying what is worth retrying."""
+        attempts = self.max_retries + 1
+        for attempt in range(attempts):
+            try:
+                return self._post_once(body, key)
+            except _Retryable as retry:
+                if attempt == attempts - 1:
+                    raise PipelineOSUnavailable(
+                        f"PipelineOS ({self.url}) failed after {attempts} attempt(s): "
+                        f"{retry.problem}",
+                        retry_after=retry.delay,
+                    ) from retry.__cause__
+                delay = _backoff(attempt) if retry.delay is None else retry.delay
+                logger.warning(
+                    "PipelineOS request %s failed (%s); retry %d of %d in %.2f s",
+                    key,
+                    retry.problem,
+                    attempt + 1,
+                    self.max_retries,
+                    delay,
+                )
+                self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _post_once(self, body: bytes, key: str) -> dict[str, Any]:
+        """One request: the decoded JSON object, ``_Retryable``, or a ``PipelineOSError``."""
+        try:
+            response = self._client.post(self.url, content=body, headers={"Idempotency-Key": key})
+        except RETRYABLE_ERRORS as exc:
+            raise _Retryable(_describe_transport_error(exc, self._client.timeout)) from exc
+        except httpx.HTTPError as exc:
+            raise PipelineOSError(f"PipelineOS request to {self.url} failed: {exc}") from exc
+        if response.is_success:
+            try:
+                answer = response.json()
+            except ValueError as exc:
+                raise PipelineOSError(f"{self.url} answered with invalid JSON") from exc
+            if not isinstance(answer, dict):
+                raise PipelineOSError(f"{self.url} answered with JSON that is not an object")
+            return answer
+        status, message = response.status_code, _error_message(response)
+        if status in AUTH_FAILED_STATUSES:
+            raise PipelineOSAuthFailed(status, message)
+        if status not in RETRYABLE_STATUSES:
+            raise PipelineOSRejected(status, message)
+        delay = _retry_after(response)
+        if delay is not None and delay > RETRY_AFTER_MAX:
+            raise PipelineOSUnavailable(
+                f"PipelineOS asks to retry after {delay:.0f} s (HTTP {status}: {message}); "
+                f"that is longer than the {RETRY_AFTER_MAX:.0f} s waited in-process",
+                retry_after=delay,
+            )
+        raise _Retryable(f"HTTP {status}: {message}", delay)
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt, after ``delay`` seconds if the server named one."""
+
+    def __init__(self, problem: str, delay: float | None = None) -> None:
+        super().__init__(problem)
+        self.problem, self.delay = problem, delay
+
+
+def _canonical_json(payload: Mapping[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _backoff(attempt: int) -> float:
+    """Seconds before retry ``attempt + 1``: doubling from 0.5 s up to 20 s, less up to 25 %."""
+    delay = min(BACKOFF_INITIAL * 2**attempt, BACKOFF_MAX)
+    return delay * (1 - 0.25 * random.random())  # noqa: S311 - jitter, not cryptography
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """The wait the server asks for in ``Retry-After``: seconds or an HTTP date."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _error_message(response: httpx.Response) -> str:
+    """PipelineOS's own explanation (``error.message``, ``error``, ``message``, ``detail``)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return _shorten(response.text) or response.reason_phrase
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return _shorten(str(error["message"]))
+        for text in (error, body.get("message"), body.get("detail")):
+            if isinstance(text, str) and text:
+                return _shorten(text)
+    return _shorten(json.dumps(body))
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return (text[:300] + "…") if len(text) > 300 else text
+
+
+def _describe_transport_error(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        limits = {
+            httpx.ConnectTimeout: timeout.connect,
+            httpx.ReadTimeout: timeout.read,
+            httpx.WriteTimeout: timeout.write,
+            httpx.PoolTimeout: timeout.pool,
+        }
+        return f"timed out after {limits.get(type(exc))} s ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,165 @@
+"""Syncing a user's unsynced dreams to PipelineOS (or exporting them), one session per run.
+
+Session types: ``pipelineos`` (scheduled or system-started) and ``manual`` (started by the
+user or staff) both push to PipelineOS; ``standalone`` writes a JSON export to storage
+instead of calling out. A dream that failed stays unsynced, so the next session retries
+exactly the failed dreams.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from dreamcatcher.choices import SyncSessionStatus, SyncSessionType
+from dreamcatcher.models import Dream, SyncSession
+from dreamcatcher.pipelineos import (
+    PipelineOSAuthFailed,
+    PipelineOSClient,
+    PipelineOSError,
+    PipelineOSRejected,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+logger = logging.getLogger(__name__)
+SYNC_TASK = "dreamcatcher.sync_dreams"
+MAX_ERRORS_IN_MESSAGE = 5
+
+
+def sync_session_start(*, user: AbstractBaseUser, session_type: str) -> SyncSession:
+    """Open a pending session for ``user`` and queue its run once committed."""
+    session = SyncSession(user=user, session_type=session_type)
+    session.full_clean()
+    session.save()
+    session_id = session.pk
+    transaction.on_commit(lambda: _queue(session_id))
+    return session
+
+
+def _queue(session_id: str) -> None:
+    from config.celery_app import app
+
+    app.send_task(SYNC_TASK, kwargs={"session_id": session_id})
+
+
+def dream_payload(dream: Dream) -> dict[str, Any]:
+    """What PipelineOS receives for a dream."""
+    return {
+        "dream_id": dream.pk,
+        "title": dream.title,
+        "description": dream.description or "",
+        "summary": dream.summary or "",
+        "status": dream.status,
+        "brand": dream.brand_id,
+        "tags": dream.tags,
+        "todos": [
+            {"title": todo.title, "status": todo.status, "priority": todo.priority}
+            for todo in dream.todo_set.all()
+        ],
+        "created": dream.created.isoformat(),
+    }
+
+
+def dreams_sync(*, session_id: str) -> SyncSession:
+    """Run a pending session. A redelivered task finds it no longer pending and does nothing."""
+    claimed = SyncSession.objects.filter(pk=session_id, status=SyncSessionStatus.PENDING).update(
+        status=SyncSessionStatus.RUNNING, started_at=timezone.now()
+    )
+    session = SyncSession.objects.get(pk=session_id)
+    if not claimed:
+        return session
+    dreams = list(
+        Dream.objects.filter(user_id=session.user_id, synced_with_pipelineos=False)
+        .select_related("brand")
+        .prefetch_related("todo_set")
+        .order_by("created")
+    )
+    session.total_dreams = len(dreams)
+    try:
+        if session.session_type == SyncSessionType.STANDALONE:
+            results = _export(session, dreams)
+        else:
+            results = _push(dreams)
+    except ImproperlyConfigured as exc:
+        results = {dream.pk: {"status": "failed", "error": str(exc)} for dream in dreams}
+    _close(session, results)
+    return session
+
+
+def _push(dreams: list[Dream]) -> dict[str, dict[str, Any]]:
+    results: dict[str, dict[str, Any]] = {}
+    with PipelineOSClient.from_settings() as client:
+        for dream in dreams:
+            try:
+                pushed = client.push_dream(dream_payload(dream), dream_id=dream.pk)
+            except PipelineOSAuthFailed as exc:
+                # The token is wrong for every dream: stop instead of hammering PipelineOS.
+                for rest in dreams[len(results) :]:
+                    results[rest.pk] = {"status": "failed", "error": str(exc)}
+                break
+            except PipelineOSRejected as exc:
+                results[dream.pk] = {"status": "rejected", "error": str(exc)}
+            except PipelineOSError as exc:
+                results[dream.pk] = {"status": "failed", "error": str(exc)}
+            else:
+                Dream.objects.filter(pk=dream.pk).update(
+                    synced_with_pipelineos=True,
+                    synced_at=timezone.now(),
+                    pipelineos_project_id=pushed.project_id,
+                )
+                results[dream.pk] = {"status": "synced", "project_id": pushed.project_id}
+    return results
+
+
+def _export(session: SyncSession, dreams: list[Dream]) -> dict[str, dict[str, Any]]:
+    body = json.dumps({"exported_at": timezone.now().isoformat(),
+                       "dreams": [dream_payload(dream) for dream in dreams]}, indent=2)  # fmt: skip
+    path = default_storage.save(
+        f"dreamcatcher/exports/{session.user_id}/{session.pk}.json", ContentFile(body.encode())
+    )
+    session.sync_data = {"export_path": path}
+    now = timezone.now()
+    Dream.objects.filter(pk__in=[dream.pk for dream in dreams]).update(synced_at=now)
+    return {dream.pk: {"status": "exported"} for dream in dreams}
+
+
+def _close(session: SyncSession, results: dict[str, dict[str, Any]]) -> None:
+    failed = {pk: result for pk, result in results.items() if "error" in result}
+    session.synced_dreams = len(results) - len(failed)
+    session.failed_dreams = len(failed)
+    if not failed:
+        session.status = SyncSessionStatus.COMPLETED
+    elif session.synced_dreams:
+        session.status = SyncSessionStatus.PARTIAL
+    else:
+        session.status = SyncSessionStatus.FAILED
+    session.error_message = _error_summary(failed)
+    session.sync_data = {**session.sync_data, "results": results}
+    session.completed_at = timezone.now()
+    session.save()
+    logger.info(
+        "sync session %s: %s/%s synced, %s failed",
+        session.pk,
+        session.synced_dreams,
+        session.total_dreams,
+        session.failed_dreams,
+    )
+
+
+def _error_summary(failed: dict[str, dict[str, Any]]) -> str | None:
+    if not failed:
+        return None
+    shown = [
+        f"{pk}: {result['error']}" for pk, result in list(failed.items())[:MAX_ERRORS_IN_MESSAGE]
+    ]
+    more = len(failed) - len(shown)
+    return "; ".join(shown) + (f" (and {more} more)" if more else "")
