@@ -22,12 +22,16 @@ def create_schema(schema: str) -> migrations.RunSQL:
 
 
 def stamp_updated_at(field: str = "updated_at") -> pgtrigger.Trigger:
-    """A trigger that sets ``field`` to ``now()`` on every UPDATE, whoever the writer is."""
+    """A trigger that stamps ``field`` on every UPDATE, whoever the writer is.
+
+    ``statement_timestamp()``, not ``now()``: the transaction's start would come before a
+    ``created`` stamped earlier in the same transaction.
+    """
     return pgtrigger.Trigger(
         name=f"stamp_{field}",
         when=pgtrigger.Before,
         operation=pgtrigger.Update,
-        func=f"NEW.{field} = now(); RETURN NEW;",
+        func=f"NEW.{field} = statement_timestamp(); RETURN NEW;",
     )
 
 

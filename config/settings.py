@@ -127,6 +127,10 @@ TEMPLATES = [
 
 DATABASE_URL = env.str("DATABASE_URL", default="") or embedded.postgres_url(DATA_DIR)
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+# A Unix-socket directory given as ?host=... (the embedded server's) belongs in HOST, where
+# dbshell and other tools look for it.
+if "host" in DATABASES["default"]["OPTIONS"] and not DATABASES["default"]["HOST"]:
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"].update(
     ENGINE="config.postgres",  # Django's backend, aware of the per-app schemas
     CONN_MAX_AGE=env.int("DB_CONN_MAX_AGE", default=60),
@@ -211,6 +215,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; name each enum after its model, not "Status314Enum".
+    "ENUM_NAME_OVERRIDES": {
+        "DreamStatusEnum": "dreamcatcher.choices.DreamStatus",
+        "TodoStatusEnum": "dreamcatcher.choices.TodoStatus",
+        "ImplementationStatusEnum": "dreamcatcher.choices.ImplementationStatus",
+        "SyncSessionStatusEnum": "dreamcatcher.choices.SyncSessionStatus",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------

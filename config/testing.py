@@ -62,6 +62,7 @@ class ApiContract:
     update_payload: ClassVar[dict[str, Any]]
     invalid_payload: ClassVar[dict[str, Any]]
     lookup_field: ClassVar[str] = "pk"
+    payload_format: ClassVar[str] = "json"  # "multipart" for upload endpoints
 
     def make(self, owner: Any) -> Model:
         """Create a row owned by ``owner`` (through the app's factory or service)."""
@@ -144,7 +145,7 @@ class ApiContract:
         self.require("create")
         client = client_for(user)
         before = self.model().objects.count()
-        response = client.post(self.list_url(), self.valid_payload, format="json")
+        response = client.post(self.list_url(), self.valid_payload, format=self.payload_format)
         assert response.status_code == 201, response.content
         assert self.model().objects.count() == before + 1
         created = self.model().objects.get(pk=response.json()["id"])
@@ -205,7 +206,7 @@ class ApiContract:
         self.require("create")
         client = client_for(user)
         before = self.model().objects.count()
-        response = client.post(self.list_url(), self.invalid_payload, format="json")
+        response = client.post(self.list_url(), self.invalid_payload, format=self.payload_format)
         body = assert_error_shape(response, 400)
         assert body["field"] is not None or body["code"] != "invalid", body
         assert self.model().objects.count() == before

@@ -11,7 +11,11 @@ class DreamcatcherConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from dreamcatcher import registrations  # noqa: F401  (fills the platform registries)
+        from dreamcatcher import (
+            cache,
+            registrations,  # noqa: F401  (fills the platform registries)
+        )
         from dreamcatcher.reference_data import ensure_default_brands_and_tags
 
         post_migrate.connect(ensure_default_brands_and_tags, sender=self)
+        cache.connect_signals()  # any write to a summarised row drops the cached summaries

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from config.db import new_text_id
+from dreamcatcher import cache
 from dreamcatcher.choices import TodoPriority, TodoSource, TodoStatus
 from dreamcatcher.models import Document, Dream, Todo
 from dreamcatcher.parsing import (
@@ -75,11 +76,12 @@ def document_upload(
     except Exception:
         default_storage.delete(document.file_path)
         raise
-    transaction.on_commit(lambda: _queue_parse(document_id))
+    transaction.on_commit(lambda: document_queue_parse(document_id=document_id))
     return document
 
 
-def _queue_parse(document_id: str) -> None:
+def document_queue_parse(*, document_id: str) -> None:
+    """Queue (re-)parsing of a document; safe to repeat, parsing is idempotent."""
     from config.celery_app import app
 
     app.send_task(PARSE_TASK, kwargs={"document_id": document_id})
@@ -108,6 +110,7 @@ def document_parse(*, document_id: str) -> Document:
             document.save(update_fields=["parsed", "parsed_data"])
             return document
         created = _create_todos(document, parsed.todos)
+        cache.forget(dream_ids=[document.dream_id])  # bulk_create sends no signals
         document.parsed = True
         document.parsed_data = {
             **parsed.as_json(),

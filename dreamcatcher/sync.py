@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from dreamcatcher import cache
 from dreamcatcher.choices import SyncSessionStatus, SyncSessionType
 from dreamcatcher.models import Dream, SyncSession
 from dreamcatcher.pipelineos import (
@@ -35,11 +39,44 @@ SYNC_TASK = "dreamcatcher.sync_dreams"
 MAX_ERRORS_IN_MESSAGE = 5
 
 
+class SyncInProgress(Exception):
+    """The user already has a session pending or running."""
+
+    def __init__(self, session: SyncSession) -> None:
+        super().__init__(f"Sync session {session.pk} is already {session.status}.")
+        self.session = session
+
+
+def _lease() -> timedelta:
+    """How long a run may take before its session counts as abandoned (its worker died)."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
 def sync_session_start(*, user: AbstractBaseUser, session_type: str) -> SyncSession:
-    """Open a pending session for ``user`` and queue its run once committed."""
+    """Open a pending session for ``user`` and queue its run once committed.
+
+    Raises ``SyncInProgress`` while another session of the user is pending or running
+    (a partial unique index guarantees it under concurrent requests too).
+    """
+    SyncSession.objects.filter(
+        user=user, status=SyncSessionStatus.RUNNING, started_at__lt=timezone.now() - _lease()
+    ).update(
+        status=SyncSessionStatus.FAILED,
+        completed_at=timezone.now(),
+        error_message="Abandoned: the run did not finish in time.",
+    )
     session = SyncSession(user=user, session_type=session_type)
-    session.full_clean()
-    session.save()
+    session.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        active = SyncSession.objects.filter(
+            user=user, status__in=[SyncSessionStatus.PENDING, SyncSessionStatus.RUNNING]
+        ).first()
+        if active is None:
+            raise
+        raise SyncInProgress(active) from None
     session_id = session.pk
     transaction.on_commit(lambda: _queue(session_id))
     return session
@@ -70,8 +107,15 @@ def dream_payload(dream: Dream) -> dict[str, Any]:
 
 
 def dreams_sync(*, session_id: str) -> SyncSession:
-    """Run a pending session. A redelivered task finds it no longer pending and does nothing."""
-    claimed = SyncSession.objects.filter(pk=session_id, status=SyncSessionStatus.PENDING).update(
+    """Run a pending session; resume one whose worker died (its lease ran out).
+
+    A redelivered task for a finished or live session does nothing. Resuming is safe: only
+    dreams still unsynced are pushed, under the same idempotency keys.
+    """
+    claimable = Q(status=SyncSessionStatus.PENDING) | Q(
+        status=SyncSessionStatus.RUNNING, started_at__lt=timezone.now() - _lease()
+    )
+    claimed = SyncSession.objects.filter(claimable, pk=session_id).update(
         status=SyncSessionStatus.RUNNING, started_at=timezone.now()
     )
     session = SyncSession.objects.get(pk=session_id)
@@ -146,6 +190,7 @@ def _close(session: SyncSession, results: dict[str, dict[str, Any]]) -> None:
     session.sync_data = {**session.sync_data, "results": results}
     session.completed_at = timezone.now()
     session.save()
+    cache.forget(user_ids=[session.user_id])  # the rows changed by update(): no signals
     logger.info(
         "sync session %s: %s/%s synced, %s failed",
         session.pk,

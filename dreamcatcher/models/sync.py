@@ -52,6 +52,14 @@ class SyncSession(models.Model):
                 & models.Q(total_dreams__gte=models.F("synced_dreams") + models.F("failed_dreams")),
                 name="sync_sessions_counts_add_up",
             ),
+            # One run at a time per user: two would push the same dreams twice.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(
+                    status__in=[SyncSessionStatus.PENDING, SyncSessionStatus.RUNNING]
+                ),
+                name="sync_sessions_one_active_per_user",
+            ),
         ]
 
     def __str__(self) -> str:

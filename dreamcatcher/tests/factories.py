@@ -1,6 +1,6 @@
 import factory
 
-from dreamcatcher.choices import SyncSessionType
+from dreamcatcher.choices import SyncSessionStatus, SyncSessionType
 from dreamcatcher.models import Document, Dream, Fragment, Implementation, SyncSession, Todo
 from tests.factories import UserFactory
 
@@ -58,3 +58,4 @@ class SyncSessionFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     session_type = SyncSessionType.MANUAL
+    status = SyncSessionStatus.COMPLETED  # a finished run: a user has one active run at most

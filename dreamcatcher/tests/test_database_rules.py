@@ -39,15 +39,36 @@ def usage(tag_id):
 )
 def test_updates_are_stamped_by_the_database(table, column, make):
     row = make()
-    sql(
-        f'UPDATE "dreamcatcher"."{table}" SET {column} = %s WHERE id = %s',
+    stamped, started, finished = sql(
+        f'UPDATE "dreamcatcher"."{table}" SET {column} = %s WHERE id = %s '
+        f"RETURNING {column}, now(), clock_timestamp()",
         [timezone.now() - timedelta(days=365), row.pk],
-    )
-    stamped, now = sql(
-        f'SELECT {column}, now() FROM "dreamcatcher"."{table}" WHERE id = %s',
-        [row.pk],
     )[0]
-    assert stamped == now
+    assert started <= stamped <= finished
+
+
+def test_a_dream_is_never_updated_before_it_was_created():
+    dream = DreamFactory()
+    TodoFactory(dream=dream)  # same transaction: the todo trigger touches the dream
+    dream.refresh_from_db()
+    assert dream.updated >= dream.created
+
+
+def test_deleting_raw_cascades_like_the_seed_says():
+    dream = DreamFactory()
+    TodoFactory(dream=dream)
+    FragmentFactory(dream=dream)
+    DreamTag.objects.create(dream=dream, tag_id="coding")
+    before = usage("coding")
+    sql('DELETE FROM "dreamcatcher"."dreams" WHERE id = %s', [dream.pk])
+    sql("SET CONSTRAINTS ALL IMMEDIATE")
+    assert not Todo.objects.filter(dream_id=dream.pk).exists()
+    assert usage("coding") == before - 1
+    owner = UserFactory()
+    DreamFactory(user=owner)
+    sql("DELETE FROM users WHERE id = %s", [owner.pk])
+    sql("SET CONSTRAINTS ALL IMMEDIATE")
+    assert not Dream.objects.filter(user_id=owner.pk).exists()
 
 
 # --- tags.usage_count -----------------------------------------------------------------------

@@ -7,7 +7,6 @@ pypdf extracts the ``[ ]`` lines as typed) and encrypted with pypdf's own writer
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 from pathlib import Path
@@ -30,7 +29,6 @@ from dreamcatcher.parsing import (
 )
 
 FILES = Path(__file__).parent / "files"
-HAS_CRYPTOGRAPHY = importlib.util.find_spec("cryptography") is not None
 
 
 def read(name: str) -> bytes:
@@ -329,15 +327,7 @@ def test_a_password_protected_pdf_is_refused():
     assert err.value.code == "encrypted_pdf"
 
 
-@pytest.mark.skipif(HAS_CRYPTOGRAPHY, reason="decrypting AES needs cryptography, installed here")
-def test_an_aes_encrypted_pdf_is_refused_without_cryptography():
-    with pytest.raises(DocumentParseError, match="encrypted in a way this server cannot") as err:
-        parse("aes_owner_password_only.pdf")
-    assert err.value.code == "encrypted_pdf"
-
-
-@pytest.mark.skipif(not HAS_CRYPTOGRAPHY, reason="decrypting AES needs cryptography")
-def test_an_aes_encrypted_pdf_opens_with_cryptography():  # pragma: no cover - not installed
+def test_an_aes_encrypted_pdf_opens():  # pypdf[crypto] is a dependency
     assert todo_rows(parse("aes_owner_password_only.pdf")) == PDF_TODOS
 
 

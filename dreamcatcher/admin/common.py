@@ -1,0 +1,77 @@
+"""What the Dreamcatcher admins share: status labels, enqueueing, author stamps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import current_app
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest
+
+from dreamcatcher.choices import DreamStatus, SyncSessionStatus, TodoStatus
+from dreamcatcher.maintenance import dream_statistics_refresh
+
+DREAM_STATUS_LABELS = {
+    DreamStatus.IDEA: "info",
+    DreamStatus.PLANNING: "info",
+    DreamStatus.IN_PROGRESS: "warning",
+    DreamStatus.IMPLEMENTED: "success",
+}
+TODO_STATUS_LABELS = {
+    TodoStatus.IN_PROGRESS: "warning",
+    TodoStatus.COMPLETED: "success",
+    TodoStatus.CANCELLED: "danger",
+}
+SYNC_STATUS_LABELS = {
+    SyncSessionStatus.RUNNING: "info",
+    SyncSessionStatus.COMPLETED: "success",
+    SyncSessionStatus.PARTIAL: "warning",
+    SyncSessionStatus.FAILED: "danger",
+}
+
+
+def enqueue(task_name: str, **kwargs: Any) -> None:
+    # By name: the tasks live with the services that own sync and parsing. Sent on commit, so
+    # a request that fails after the action sends nothing.
+    transaction.on_commit(lambda: current_app.send_task(task_name, kwargs=kwargs))
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def report_refresh(request: HttpRequest) -> None:
+    result = dream_statistics_refresh()
+    if result.refreshed:
+        messages.success(
+            request,
+            f"Refreshed dream statistics in {result.duration_ms} ms "
+            f"({plural(result.row_count, 'dream')}).",
+        )
+    else:
+        messages.warning(request, "Dream statistics are being refreshed already; try again soon.")
+
+
+class AuthorStampsMixin:
+    """Fills ``created_by``/``updated_by`` with the staff member's account id, as the services
+    do for API writes."""
+
+    def _stamp(self, request: HttpRequest, obj: Any) -> None:
+        name = str(request.user.pk)
+        if obj._state.adding and hasattr(obj, "created_by"):
+            obj.created_by = name
+        if hasattr(obj, "updated_by"):
+            obj.updated_by = name
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        self._stamp(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for obj in formset.save(commit=False):
+            self._stamp(request, obj)
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
