@@ -18,15 +18,12 @@ the first answer instead of creating a second project, while a changed dream get
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -35,16 +32,15 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from config.http import RETRY_AFTER_MAX, backoff, retry_after
+
 logger = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 AUTH_FAILED_STATUSES = frozenset({401, 403})
 # Transport failures worth another try; others (a bad URL scheme, a proxy refusing) are not.
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-BACKOFF_INITIAL = 0.5
-BACKOFF_MAX = 20.0
 # Waiting longer inside one call would stall a worker; the caller's own retry comes back later.
-RETRY_AFTER_MAX = 60.0
 IDEMPOTENCY_KEY_MAX = 255
 
 
@@ -211,7 +207,7 @@ class PipelineOSClient:
                         f"{retry.problem}",
                         retry_after=retry.delay,
                     ) from retry.__cause__
-                delay = _backoff(attempt) if retry.delay is None else retry.delay
+                delay = backoff(attempt) if retry.delay is None else retry.delay
                 logger.warning(
                     "PipelineOS request %s failed (%s); retry %d of %d in %.2f s",
                     key,
@@ -244,7 +240,7 @@ class PipelineOSClient:
             raise PipelineOSAuthFailed(status, message)
         if status not in RETRYABLE_STATUSES:
             raise PipelineOSRejected(status, message)
-        delay = _retry_after(response)
+        delay = retry_after(response)
         if delay is not None and delay > RETRY_AFTER_MAX:
             raise PipelineOSUnavailable(
                 f"PipelineOS asks to retry after {delay:.0f} s (HTTP {status}: {message}); "
@@ -264,30 +260,6 @@ class _Retryable(Exception):
 
 def _canonical_json(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _backoff(attempt: int) -> float:
-    """Seconds before retry ``attempt + 1``: doubling from 0.5 s up to 20 s, less up to 25 %."""
-    delay = min(BACKOFF_INITIAL * 2**attempt, BACKOFF_MAX)
-    return delay * (1 - 0.25 * random.random())  # noqa: S311 - jitter, not cryptography
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """The wait the server asks for in ``Retry-After``: seconds or an HTTP date."""
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _error_message(response: httpx.Response) -> str:

@@ -14,13 +14,10 @@ server whose dimension changes between responses for the same model, is an ``Emb
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
-import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -34,6 +31,7 @@ from config.embeddings import (
     EmbeddingInputError,
     EmbeddingProvider,
 )
+from config.http import RETRY_AFTER_MAX, backoff, retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +39,8 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 INPUT_REFUSED_STATUSES = frozenset({400, 413, 422})
 # Transport failures worth another try; others (a bad URL scheme, a proxy refusing) are not.
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-BACKOFF_INITIAL = 0.5
-BACKOFF_MAX = 20.0
 # Waiting longer than this inside one call would stall a worker; give up and let the caller's
 # own schedule (the next backfill run, a Celery retry) come back later.
-RETRY_AFTER_MAX = 60.0
 
 
 class OpenAICompatibleProvider(EmbeddingProvider):
@@ -148,7 +143,7 @@ class OpenAICompatibleProvider(EmbeddingProvider):
                         f"embedding request to {self.url} failed after {attempts} attempt(s): "
                         f"{retry.problem}"
                     ) from retry.__cause__
-                delay = _backoff(attempt) if retry.delay is None else retry.delay
+                delay = backoff(attempt) if retry.delay is None else retry.delay
                 logger.warning(
                     "Embedding request to %s failed (%s); retry %d of %d in %.2f s",
                     self.url,
@@ -178,7 +173,7 @@ class OpenAICompatibleProvider(EmbeddingProvider):
             raise EmbeddingInputError(f"{self.url} refused the embedding request ({problem})")
         if response.status_code not in RETRYABLE_STATUSES:
             raise EmbeddingError(f"{self.url} refused the embedding request ({problem})")
-        delay = _retry_after(response)
+        delay = retry_after(response)
         if delay is not None and delay > RETRY_AFTER_MAX:
             raise EmbeddingError(
                 f"{self.url} asks to retry after {delay:.0f} s ({problem}); that is longer "
@@ -216,36 +211,6 @@ def _vectors_in_input_order(payload: Any, *, expected: int, url: str) -> np.ndar
         return np.asarray(rows, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise EmbeddingError(f"{url} returned embeddings with non-numeric values") from exc
-
-
-def _backoff(attempt: int) -> float:
-    """Seconds before retry ``attempt + 1``: doubling from 0.5 s up to 20 s, less up to 25 %."""
-    delay = min(BACKOFF_INITIAL * 2**attempt, BACKOFF_MAX)
-    return delay * (1 - 0.25 * random.random())  # noqa: S311 - jitter, not cryptography
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """The wait the server asks for: ``retry-after-ms``, or ``Retry-After`` in seconds or a date."""
-    milliseconds = response.headers.get("retry-after-ms")
-    if milliseconds:
-        try:
-            return max(float(milliseconds) / 1000, 0.0)
-        except ValueError:
-            pass
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _error_message(response: httpx.Response) -> str:
