@@ -7,13 +7,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-SEED = (
-    Path(settings.BASE_DIR).parent / "shared" / "seeds" / "001_d849d680fcb7f6de.txt"
-).read_text()
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not SEED, reason="seed document not found"),
-]
+SEED = (Path(settings.BASE_DIR) / "tests" / "seeds" / "001_d849d680fcb7f6de.txt").read_text()
+pytestmark = pytest.mark.django_db
 
 
 def seed_tables() -> dict[str, set[str]]:
