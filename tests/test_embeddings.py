@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
 import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from io import StringIO
 from typing import Any
 
@@ -35,6 +34,7 @@ from config.embeddings.backfill import backfill_all, embed_queryset, pending_cou
 from config.embeddings.local import WORDLLAMA_DIMENSIONS, WordLlamaProvider
 from config.embeddings.openai import OpenAICompatibleProvider
 from config.registries import EmbeddingColumn, embedding_columns
+from tests.loopback import LoopbackService
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +152,7 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return vector / np.linalg.norm(vector)
 
 
-class FakeEmbeddingService:
+class FakeEmbeddingService(LoopbackService):
     """An OpenAI-compatible ``/embeddings`` endpoint: scripted replies, then real embeddings.
 
     It answers items in reverse order so that only sorting by ``index`` gives the right rows.
@@ -163,23 +163,7 @@ class FakeEmbeddingService:
         self.script: list[Reply] = []
         self.dimensions = EMBEDDING_DIMENSIONS
         self.too_long: str | None = None  # inputs containing this are refused like OpenAI does
-        self.release = threading.Event()
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeHandler)
-        self._server.service = self
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self.release.set()  # let hanging handlers finish
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(handler=_FakeHandler, path="/v1")
 
     def next_reply(self, request: dict[str, Any]) -> Reply:
         with self._lock:

@@ -8,10 +8,11 @@ scripted to fail, throttle, hang or lose a response.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.loopback import LoopbackService
 
 TOKEN = "pos-test-token"
 
@@ -32,7 +33,7 @@ class Reply:
     lose_response: bool = False
 
 
-class FakePipelineOS:
+class FakePipelineOS(LoopbackService):
     """``POST /api/v1/projects`` as PipelineOS has it, on 127.0.0.1 and a free port."""
 
     def __init__(self) -> None:
@@ -40,23 +41,7 @@ class FakePipelineOS:
         self.script: list[Reply] = []
         self.projects: dict[str, dict[str, Any]] = {}  # project id -> the body it was made from
         self.answers: dict[str, tuple[int, dict[str, Any]]] = {}  # idempotency key -> answer
-        self.release = threading.Event()
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.service = self
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/api/v1"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self.release.set()  # let hanging handlers finish
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(handler=_Handler, path="/api/v1")
 
     def next_reply(self, request: dict[str, Any]) -> Reply:
         with self._lock:
