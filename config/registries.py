@@ -103,7 +103,19 @@ class UserEraser:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class OutboxHandler:
+    """Runs outbox tasks of type ``name``: ``handle(payload)``, idempotent (it may run again
+    after a crash between its effect and the task being marked done)."""
+
+    name: str
+    handle: Callable[[dict[str, Any]], object]
+    max_attempts: int = 8
+    order: int = 100
+
+
 demo_seeders: Registry[DemoSeeder] = Registry("demo seeders")
 dashboard_cards: Registry[DashboardCard] = Registry("dashboard cards")
 embedding_columns: Registry[EmbeddingColumn] = Registry("embedding columns")
 user_erasers: Registry[UserEraser] = Registry("user erasers")
+outbox_handlers: Registry[OutboxHandler] = Registry("outbox handlers")

@@ -1,0 +1,6 @@
+"""PersonaKit API: narratives."""
+
+from config.api.routers import ApiRouter
+
+router = ApiRouter()
+urlpatterns: list = []  # routes outside the router (e.g. nested paths)
