@@ -1,53 +1,33 @@
 """The database carries the Dreamcatcher seed: read from the seed document itself."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
-SEED = (Path(settings.BASE_DIR) / "tests" / "seeds" / "001_d849d680fcb7f6de.txt").read_text()
+from tests.seed_checks import (
+    columns_of,
+    index_names,
+    query,
+    seed_index_names,
+    seed_tables,
+    seed_text,
+)
+
+SEED = seed_text("001_d849d680fcb7f6de.txt")
 pytestmark = pytest.mark.django_db
 
 
-def seed_tables() -> dict[str, set[str]]:
-    tables = {}
-    for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", SEED, re.S):
-        columns = {
-            line.split()[0]
-            for line in body.splitlines()
-            if line.strip() and not line.strip().startswith(("PRIMARY KEY", "--", "LIKE"))
-        }
-        tables[name] = columns
-    tables.pop("dreams_partitioned", None)  # an illustration of partitioning, not a table
-    return tables
-
-
-def query(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def test_every_seed_table_and_column_exists():
-    for table, columns in seed_tables().items():
+    tables = seed_tables(SEED, skip=("dreams_partitioned",))  # partitioning illustration
+    assert len(tables) == 10
+    for table, columns in tables.items():
         schema = "public" if table == "users" else "dreamcatcher"
-        found = {
-            row[0]
-            for row in query(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_schema = %s AND table_name = %s",
-                [schema, table],
-            )
-        }
-        assert columns <= found, (table, columns - found)
+        assert columns <= columns_of(schema, table), (table, columns - columns_of(schema, table))
 
 
 def test_every_seed_index_exists_under_its_name():
-    names = set(re.findall(r"CREATE (?:UNIQUE )?INDEX (\w+) ON (?!dreams_partitioned)", SEED))
-    found = {row[0] for row in query("SELECT indexname FROM pg_indexes")}
-    assert names - found == set()
+    names = seed_index_names(SEED, skip_tables=("dreams_partitioned",))
+    assert names - index_names() == set()
     assert len(names) > 40
 
 
