@@ -6,6 +6,7 @@ Each is idempotent and thin: the work lives in the code it calls.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -101,3 +102,37 @@ def _delete_in_batches(queryset) -> int:
         count, _ = queryset.model.objects.filter(pk__in=ids).delete()
         total += count
     return total
+
+
+DRAIN_BUDGET_SECONDS = 20  # then the task returns and the next beat or kick carries on
+DRAIN_TIME_LIMIT = 4 * 60  # below the outbox lease (5 min): a live run keeps its claims
+
+
+@shared_task(
+    name="lucid.drain_outbox",
+    acks_late=True,
+    ignore_result=True,  # beat sends it every few seconds; the outbox rows are the record
+    time_limit=DRAIN_TIME_LIMIT,
+    soft_time_limit=DRAIN_TIME_LIMIT - 30,
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
+def drain_outbox(budget_seconds: float = DRAIN_BUDGET_SECONDS) -> dict[str, int]:
+    """Run due outbox tasks in batches until none is due or the budget is spent.
+
+    Safe with any number of concurrent runs: each claims its own tasks (SKIP LOCKED).
+    """
+    from config.outbox import DrainReport, drain
+
+    deadline = time.monotonic() + budget_seconds
+    total = DrainReport()
+    while time.monotonic() < deadline:
+        report = drain()
+        total.add(report)
+        if report.claimed == 0:
+            break
+    if total.claimed:
+        logger.info("outbox drained: %s", total.as_dict())
+    return total.as_dict()

@@ -1,0 +1,133 @@
+"""What the PersonaKit admins share: read-only admins, links to filtered lists, the trait tree."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from config.admin.base import LucidModelAdmin, LucidTabularInline
+
+_MUTED = "opacity: .65;"
+# Deeper than this, a trait subtree is shown as JSON: a tree that deep is unreadable anyway.
+TRAIT_TREE_MAX_DEPTH = 8
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def admin_link(model: type[Model], view: str, *args: Any, query: str = "") -> str:
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+    return f"{url}?{query}" if query else url
+
+
+def counted_link(model: type[Model], count: int, noun: str, query: str) -> SafeString:
+    """A count ("3 observations") linked to the changelist filtered by ``query``."""
+    if not count:
+        return format_html('<span style="{}">{}</span>', _MUTED, plural(0, noun))
+    return format_html(
+        '<a href="{}" class="text-primary-600">{}</a>',
+        admin_link(model, "changelist", query=query),
+        plural(count, noun),
+    )
+
+
+def object_link(obj: Model | None, text: str | None = None) -> SafeString:
+    if obj is None:
+        return format_html('<span style="{}">—</span>', _MUTED)
+    return format_html(
+        '<a href="{}" class="text-primary-600">{}</a>',
+        admin_link(type(obj), "change", obj.pk),
+        text if text is not None else str(obj),
+    )
+
+
+class ReadOnlyAdmin(LucidModelAdmin):
+    """Rows that PersonaKit's services or workers write: shown, never edited here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyTabularInline(LucidTabularInline):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- the trait tree ---------------------------------------------------------------------------
+
+
+def trait_tree(traits: Any) -> SafeString:
+    """A mindscape's traits as a nested list: every leaf with its dot path and JSON value.
+
+    Keys and values are escaped (traits are written by API callers).
+    """
+    if not isinstance(traits, dict) or not traits:
+        if traits in (None, {}, []):
+            return format_html('<span style="{}">no traits yet</span>', _MUTED)
+        return format_html("<code>{}</code>", _value_text(traits))
+    return format_html(
+        '<ul class="lucid-trait-tree" style="margin: 0; padding: 0; list-style: none;">{}</ul>',
+        _branches(traits, "", 0),
+    )
+
+
+def _branches(node: dict[str, Any], prefix: str, depth: int) -> SafeString:
+    return format_html_join(
+        "",
+        "{}",
+        ((_branch(str(key), value, f"{prefix}.{key}" if prefix else str(key), depth),)
+         for key, value in sorted(node.items(), key=lambda item: str(item[0]))),
+    )  # fmt: skip
+
+
+def _branch(key: str, value: Any, path: str, depth: int) -> SafeString:
+    if isinstance(value, dict) and value and depth < TRAIT_TREE_MAX_DEPTH:
+        return format_html(
+            '<li style="margin: .15rem 0;"><span class="font-semibold" title="{}">{}</span>'
+            '<ul style="margin: 0 0 0 1.25rem; padding: 0; list-style: none; '
+            'border-left: 1px solid var(--color-base-200); padding-left: .75rem;">{}</ul></li>',
+            path,
+            key,
+            _branches(value, path, depth + 1),
+        )
+    return format_html(
+        '<li class="lucid-trait" style="margin: .15rem 0;"><code class="text-primary-600">{}'
+        '</code> <span style="{}">=</span> <code>{}</code></li>',
+        path,
+        _MUTED,
+        _value_text(value),
+    )
+
+
+def _value_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def trait_leaf_count(traits: Any) -> int:
+    """How many leaf traits (dot paths with a value) a tree holds."""
+    if not isinstance(traits, dict) or not traits:
+        return 0 if isinstance(traits, dict) or traits is None else 1
+    return sum(
+        trait_leaf_count(value) if isinstance(value, dict) and value else 1
+        for value in traits.values()
+    )
