@@ -90,3 +90,16 @@ class LucidStackedInline(_VectorColumnsMixin, StackedInline):
     formfield_overrides = INLINE_FORMFIELD_OVERRIDES
     extra = 0
     show_change_link = True
+
+
+class ReadOnlyModelAdmin(LucidModelAdmin):
+    """Rows that services, workers or the database write (views, logs): shown, never edited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -12,28 +12,15 @@ from django.utils.safestring import SafeString
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
-from config.admin.base import LucidModelAdmin
+from config.admin.base import LucidModelAdmin, ReadOnlyModelAdmin
 from config.admin.display import json_display, text_display, time_ago
 from dreamcatcher.admin.common import SYNC_STATUS_LABELS, report_refresh
 from dreamcatcher.maintenance import dream_statistics_last_refresh
 from dreamcatcher.models import Brand, DreamStatistics, DreamSummary, SyncSession, Tag, UserActivity
 
 
-class ReadOnlyAdmin(LucidModelAdmin):
-    """Rows written by workers or computed by the database: shown, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(SyncSession)
-class SyncSessionAdmin(ReadOnlyAdmin):
+class SyncSessionAdmin(ReadOnlyModelAdmin):
     icon = "sync"
     list_display = (
         "session_type",
@@ -70,7 +57,7 @@ class SyncSessionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DreamSummary)
-class DreamSummaryAdmin(ReadOnlyAdmin):
+class DreamSummaryAdmin(ReadOnlyModelAdmin):
     icon = "summarize"
     list_display = (
         "title",
@@ -88,7 +75,7 @@ class DreamSummaryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(UserActivity)
-class UserActivityAdmin(ReadOnlyAdmin):
+class UserActivityAdmin(ReadOnlyModelAdmin):
     icon = "monitoring"
     list_display = (
         "username",
@@ -104,7 +91,7 @@ class UserActivityAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DreamStatistics)
-class DreamStatisticsAdmin(ReadOnlyAdmin):
+class DreamStatisticsAdmin(ReadOnlyModelAdmin):
     """The materialized view, with when it was last refreshed (and a button to refresh it)."""
 
     icon = "query_stats"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from config.admin.base import LucidModelAdmin, LucidTabularInline
+from config.admin.base import LucidTabularInline
 
 _MUTED = "opacity: .65;"
 # Deeper than this, a trait subtree is shown as JSON: a tree that deep is unreadable anyway.
@@ -47,19 +47,6 @@ def object_link(obj: Model | None, text: str | None = None) -> SafeString:
         admin_link(type(obj), "change", obj.pk),
         text if text is not None else str(obj),
     )
-
-
-class ReadOnlyAdmin(LucidModelAdmin):
-    """Rows that PersonaKit's services or workers write: shown, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyTabularInline(LucidTabularInline):

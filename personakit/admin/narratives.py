@@ -14,10 +14,10 @@ from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
 from config import outbox
-from config.admin.base import LucidModelAdmin
+from config.admin.base import LucidModelAdmin, ReadOnlyModelAdmin
 from config.admin.display import embedding_display, json_display
 from config.embeddings import EmbeddingError, get_provider
-from personakit.admin.common import ReadOnlyAdmin, ReadOnlyTabularInline, object_link, plural
+from personakit.admin.common import ReadOnlyTabularInline, object_link, plural
 from personakit.models import Narrative, TraitNarrativeLink
 from personakit.narratives import EDITABLE_FIELDS, EMBED_TASK, narrative_embed, narrative_update
 
@@ -165,7 +165,7 @@ class NarrativeAdmin(LucidModelAdmin):
 
 
 @admin.register(TraitNarrativeLink)
-class TraitNarrativeLinkAdmin(ReadOnlyAdmin):
+class TraitNarrativeLinkAdmin(ReadOnlyModelAdmin):
     """Written with the narrative (a curation's ``curates`` link): read-only here."""
 
     icon = "link"

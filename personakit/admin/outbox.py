@@ -10,9 +10,10 @@ from django.utils.text import Truncator
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
+from config.admin.base import ReadOnlyModelAdmin
 from config.admin.display import json_display, text_display, time_ago
 from config.outbox import outbox_discard, outbox_retry
-from personakit.admin.common import ReadOnlyAdmin, plural
+from personakit.admin.common import plural
 from personakit.choices import OutboxStatus
 from personakit.models import OutboxTask
 
@@ -25,7 +26,7 @@ STATUS_LABELS = {
 
 
 @admin.register(OutboxTask)
-class OutboxTaskAdmin(ReadOnlyAdmin):
+class OutboxTaskAdmin(ReadOnlyModelAdmin):
     """Written and run by ``config.outbox``: staff only retry or discard, never edit."""
 
     icon = "outbox"

@@ -17,9 +17,9 @@ from django.utils.text import Truncator
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 
+from config.admin.base import ReadOnlyModelAdmin
 from config.admin.display import json_display
 from personakit.admin.common import (
-    ReadOnlyAdmin,
     ReadOnlyTabularInline,
     admin_link,
     object_link,
@@ -65,7 +65,7 @@ class FeedbackInline(ReadOnlyTabularInline):
 
 
 @admin.register(Persona)
-class PersonaAdmin(ReadOnlyAdmin):
+class PersonaAdmin(ReadOnlyModelAdmin):
     icon = "face"
     list_display = (
         "person",
@@ -134,7 +134,7 @@ class PersonaAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PersonaNarrativeUsage)
-class PersonaNarrativeUsageAdmin(ReadOnlyAdmin):
+class PersonaNarrativeUsageAdmin(ReadOnlyModelAdmin):
     icon = "library_books"
     list_display = ("persona", "narrative_excerpt", "usage_type", "relevance_score", "created_at")
     list_filter = ("usage_type",)
@@ -165,7 +165,7 @@ class PersonaNarrativeUsageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ReadOnlyAdmin):
+class FeedbackAdmin(ReadOnlyModelAdmin):
     """Feedback is the persons' owners' word: read here, and aggregated per rule."""
 
     icon = "thumbs_up_down"

@@ -17,10 +17,9 @@ from django.utils.safestring import SafeString
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
-from config.admin.base import LucidModelAdmin
+from config.admin.base import LucidModelAdmin, ReadOnlyModelAdmin
 from config.admin.display import json_display, time_ago
 from personakit.admin.common import (
-    ReadOnlyAdmin,
     admin_link,
     counted_link,
     object_link,
@@ -207,7 +206,7 @@ class ObservationAdmin(LucidModelAdmin):
 
 
 @admin.register(Mindscape)
-class MindscapeAdmin(ReadOnlyAdmin):
+class MindscapeAdmin(ReadOnlyModelAdmin):
     """Read-only: traits change through the API (optimistic locking) or derivation, never by
     hand here, so no write can lose another's update."""
 
