@@ -77,20 +77,26 @@ class DashboardCard:
     order: int = 100
 
 
+# A column name, or an expression such as Coalesce(NullIf("curated_text", Value("")), "raw_text").
+TextSource = Any
+
+
 @dataclass(frozen=True)
 class EmbeddingColumn:
     """A vector column the backfill keeps filled with the current provider's embeddings.
 
     ``model`` is ``"app_label.ModelName"``; rows whose ``vector_field`` is null or whose
     ``model_field`` differs from the provider's model name are (re-)embedded from
-    ``text_field``.
+    ``text_field`` (a field name or an expression), and ``embedded_at_field``, if named, is
+    stamped with the time.
     """
 
     name: str
     model: str
-    text_field: str
+    text_field: TextSource
     vector_field: str = "embedding"
     model_field: str = "embedding_model"
+    embedded_at_field: str | None = None
     order: int = 100
 
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from pgvector.django import CosineDistance
 
@@ -26,8 +28,17 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 EMBED_TASK = "personakit.embed_narrative"
+# The backfill embeds what the outbox handler embeds: the curated text, else the raw text.
+EMBEDDING_TEXT = Coalesce(
+    NullIf("curated_text", Value(""), output_field=TextField()),
+    "raw_text",
+    output_field=TextField(),
+)
 EMBEDDING_COLUMN = EmbeddingColumn(
-    name="personakit.narratives", model="personakit.Narrative", text_field="raw_text"
+    name="personakit.narratives",
+    model="personakit.Narrative",
+    text_field=EMBEDDING_TEXT,
+    embedded_at_field="embedded_at",
 )
 CURATION_ACTIONS = ("set", "remove", "adjust")
 WRITABLE_FIELDS = ("narrative_type", "raw_text", "curated_text", "tags", "context",

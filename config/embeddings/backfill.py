@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from config.embeddings import (
     EMBEDDING_DIMENSIONS,
@@ -27,7 +28,7 @@ from config.embeddings import (
     EmbeddingProvider,
     get_provider,
 )
-from config.registries import EmbeddingColumn, embedding_columns
+from config.registries import EmbeddingColumn, TextSource, embedding_columns
 
 __all__ = [
     "backfill_all",
@@ -43,10 +44,18 @@ Progress = Callable[[int, int], None]
 ColumnProgress = Callable[[str, int, int], None]
 
 
+TEXT = "_embedding_text"  # the annotation carrying the text to embed
+
+
+def with_text(queryset: models.QuerySet, text_field: TextSource) -> models.QuerySet:
+    """``queryset`` annotated with the text to embed: a field name or an expression."""
+    return queryset.annotate(**{TEXT: F(text_field) if isinstance(text_field, str) else text_field})
+
+
 def pending_embeddings(
     queryset: models.QuerySet,
     *,
-    text_field: str,
+    text_field: TextSource,
     model_name: str,
     vector_field: str = "embedding",
     model_field: str = "embedding_model",
@@ -58,18 +67,19 @@ def pending_embeddings(
         | ~Q(**{model_field: model_name})
     )
     return (
-        queryset.filter(stale)
-        .exclude(**{f"{text_field}__isnull": True})
-        .exclude(**{f"{text_field}__regex": r"^\s*$"})
+        with_text(queryset.filter(stale), text_field)
+        .exclude(**{f"{TEXT}__isnull": True})
+        .exclude(**{f"{TEXT}__regex": r"^\s*$"})
     )
 
 
 def embed_queryset(
     queryset: models.QuerySet,
     *,
-    text_field: str,
+    text_field: TextSource,
     vector_field: str = "embedding",
     model_field: str = "embedding_model",
+    embedded_at_field: str | None = None,
     provider: EmbeddingProvider | None = None,
     batch_size: int = 256,
     progress: Progress | None = None,
@@ -100,13 +110,15 @@ def embed_queryset(
     # ORDER BY … LIMIT 1 rather than MAX(), which PostgreSQL lacks for uuid keys.
     last_pk = pending.order_by("-pk").values_list("pk", flat=True).first()
 
-    fields = _Fields(text=text_field, vector=vector_field, model=model_field)
+    fields = _Fields(
+        text=text_field, vector=vector_field, model=model_field, embedded_at=embedded_at_field
+    )
     pending = pending.filter(pk__lte=last_pk)
     done = embedded = 0
     after: Any = None
     while True:
         page = pending if after is None else pending.filter(pk__gt=after)
-        rows = list(page.order_by("pk").values_list("pk", text_field)[:batch_size])
+        rows = list(page.order_by("pk").values_list("pk", TEXT)[:batch_size])
         if not rows:
             break
         after = rows[-1][0]
@@ -143,6 +155,7 @@ def backfill_all(
             text_field=column.text_field,
             vector_field=column.vector_field,
             model_field=column.model_field,
+            embedded_at_field=column.embedded_at_field,
             provider=provider,
             batch_size=batch_size,
             progress=column_progress,
@@ -188,9 +201,10 @@ def registered_columns(names: Sequence[str] | None = None) -> list[EmbeddingColu
 
 @dataclass(frozen=True, slots=True)
 class _Fields:
-    text: str
+    text: TextSource
     vector: str
     model: str
+    embedded_at: str | None
 
 
 def _embed_rows(
@@ -235,10 +249,12 @@ def _store(
     manager = model._base_manager.db_manager(queryset.db)
     with transaction.atomic(using=queryset.db):
         current = dict(
-            manager.filter(pk__in=[pk for pk, _ in texts])
+            with_text(manager.filter(pk__in=[pk for pk, _ in texts]), fields.text)
             .select_for_update()
-            .values_list("pk", fields.text)
+            .values_list("pk", TEXT)
         )
+        stamped = [fields.vector, fields.model, *filter(None, [fields.embedded_at])]
+        now = timezone.now()
         rows = []
         for (pk, text), vector in zip(texts, vectors, strict=True):
             if current.get(pk) != text:  # edited or deleted meanwhile: that vector would lie
@@ -246,6 +262,8 @@ def _store(
             row = model(pk=pk)
             setattr(row, fields.vector, vector)
             setattr(row, fields.model, model_name)
+            if fields.embedded_at:
+                setattr(row, fields.embedded_at, now)
             rows.append(row)
-        manager.bulk_update(rows, [fields.vector, fields.model])
+        manager.bulk_update(rows, stamped)
     return len(rows)

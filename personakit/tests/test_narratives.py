@@ -195,3 +195,22 @@ def test_editing_curated_text_requeues_embedding(person):
     assert OutboxTask.objects.filter(task_type=EMBED_TASK).count() == 1
     with pytest.raises(ValidationError):
         narrative_update(narrative=narrative, data={"raw_text": "rewritten"})
+
+
+def test_the_platform_backfill_embeds_what_the_handler_embeds():
+    from config.embeddings.backfill import backfill_all
+
+    curated = NarrativeFactory(raw_text="notes", curated_text="Deep focus after midnight")
+    raw_only = NarrativeFactory(raw_text="Calls are draining", curated_text="")
+    result = backfill_all(names=["personakit.narratives"])
+    assert result == {"personakit.narratives": 2}
+    provider = get_provider()
+    for narrative, text in (
+        (curated, "Deep focus after midnight"),
+        (raw_only, "Calls are draining"),
+    ):
+        narrative.refresh_from_db()
+        assert narrative.embedding_model == provider.model_name
+        assert narrative.embedded_at is not None
+        assert np.allclose(np.asarray(narrative.embedding), provider.embed([text])[0], atol=1e-6)
+    assert backfill_all(names=["personakit.narratives"]) == {"personakit.narratives": 0}
