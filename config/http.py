@@ -41,3 +41,22 @@ def retry_after(response: httpx.Response) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """``text`` on one line, cut to ``limit`` characters: a remote service's message for a log."""
+    text = " ".join(text.split())
+    return (text[:limit] + "…") if len(text) > limit else text
+
+
+def describe_transport_error(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:
+    """What went wrong below HTTP: which timeout ran out, or the connection error."""
+    if isinstance(exc, httpx.TimeoutException):
+        limits = {
+            httpx.ConnectTimeout: timeout.connect,
+            httpx.ReadTimeout: timeout.read,
+            httpx.WriteTimeout: timeout.write,
+            httpx.PoolTimeout: timeout.pool,
+        }
+        return f"timed out after {limits.get(type(exc))} s ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"

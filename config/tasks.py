@@ -28,6 +28,13 @@ BACKFILL_TIME_LIMIT = (
 BACKFILL_LOCK_KEY = "lock:task:backfill_embeddings"
 CLEANUP_BATCH_SIZE = 5_000
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+# Tasks touching the database retry a dropped connection or failover a few times, backing off.
+RETRY_ON_DATABASE_HICCUPS = {
+    "autoretry_for": TRANSIENT_DB_ERRORS,
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 3,
+}
 
 
 @shared_task(name="lucid.heartbeat", time_limit=30, soft_time_limit=20)
@@ -43,10 +50,7 @@ def heartbeat() -> str:
     name="lucid.backfill_embeddings",
     time_limit=BACKFILL_TIME_LIMIT,
     soft_time_limit=BACKFILL_TIME_LIMIT - 60,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=3,
+    **RETRY_ON_DATABASE_HICCUPS,
 )
 def backfill_embeddings() -> dict[str, int]:
     """Embed rows whose vector is missing or from another model; rows embedded per column.
@@ -75,10 +79,7 @@ def backfill_embeddings() -> dict[str, int]:
     name="lucid.cleanup_task_results",
     time_limit=15 * 60,
     soft_time_limit=14 * 60,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=3,
+    **RETRY_ON_DATABASE_HICCUPS,
 )
 def cleanup_task_results(older_than_seconds: int | None = None) -> int:
     """Delete task results finished more than ``CELERY_RESULT_EXPIRES`` ago; return how many.
@@ -114,10 +115,7 @@ DRAIN_TIME_LIMIT = 4 * 60  # below the outbox lease (5 min): a live run keeps it
     ignore_result=True,  # beat sends it every few seconds; the outbox rows are the record
     time_limit=DRAIN_TIME_LIMIT,
     soft_time_limit=DRAIN_TIME_LIMIT - 30,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=3,
+    **RETRY_ON_DATABASE_HICCUPS,
 )
 def drain_outbox(budget_seconds: float = DRAIN_BUDGET_SECONDS) -> dict[str, int]:
     """Run due outbox tasks in batches until none is due or the budget is spent.

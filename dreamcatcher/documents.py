@@ -76,15 +76,16 @@ def document_upload(
     except Exception:
         default_storage.delete(document.file_path)
         raise
-    transaction.on_commit(lambda: document_queue_parse(document_id=document_id))
+    document_queue_parse(document_id=document_id)
     return document
 
 
 def document_queue_parse(*, document_id: str) -> None:
-    """Queue (re-)parsing of a document; safe to repeat, parsing is idempotent."""
+    """Queue (re-)parsing of a document once the caller's transaction commits (nothing is sent
+    if it rolls back); safe to repeat, parsing is idempotent."""
     from config.celery_app import app
 
-    app.send_task(PARSE_TASK, kwargs={"document_id": document_id})
+    transaction.on_commit(lambda: app.send_task(PARSE_TASK, kwargs={"document_id": document_id}))
 
 
 def document_parse(*, document_id: str) -> Document:

@@ -32,7 +32,13 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.http import RETRY_AFTER_MAX, backoff, retry_after
+from config.http import (
+    RETRY_AFTER_MAX,
+    backoff,
+    describe_transport_error,
+    retry_after,
+    shorten,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +196,7 @@ class PipelineOSClient:
         if isinstance(project_id, bool) or not isinstance(project_id, str | int):
             raise PipelineOSError(
                 f"{self.url} answered without a project id (expected 'project_id' or 'id'): "
-                f"{_shorten(json.dumps(answer))}"
+                f"{shorten(json.dumps(answer))}"
             )
         return PushResult(project_id=str(project_id))
 
@@ -224,7 +230,7 @@ class PipelineOSClient:
         try:
             response = self._client.post(self.url, content=body, headers={"Idempotency-Key": key})
         except RETRYABLE_ERRORS as exc:
-            raise _Retryable(_describe_transport_error(exc, self._client.timeout)) from exc
+            raise _Retryable(describe_transport_error(exc, self._client.timeout)) from exc
         except httpx.HTTPError as exc:
             raise PipelineOSError(f"PipelineOS request to {self.url} failed: {exc}") from exc
         if response.is_success:
@@ -267,29 +273,12 @@ def _error_message(response: httpx.Response) -> str:
     try:
         body = response.json()
     except ValueError:
-        return _shorten(response.text) or response.reason_phrase
+        return shorten(response.text) or response.reason_phrase
     if isinstance(body, dict):
         error = body.get("error")
         if isinstance(error, dict) and error.get("message"):
-            return _shorten(str(error["message"]))
+            return shorten(str(error["message"]))
         for text in (error, body.get("message"), body.get("detail")):
             if isinstance(text, str) and text:
-                return _shorten(text)
-    return _shorten(json.dumps(body))
-
-
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return (text[:300] + "…") if len(text) > 300 else text
-
-
-def _describe_transport_error(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        limits = {
-            httpx.ConnectTimeout: timeout.connect,
-            httpx.ReadTimeout: timeout.read,
-            httpx.WriteTimeout: timeout.write,
-            httpx.PoolTimeout: timeout.pool,
-        }
-        return f"timed out after {limits.get(type(exc))} s ({type(exc).__name__})"
-    return f"{type(exc).__name__}: {exc}"
+                return shorten(text)
+    return shorten(json.dumps(body))

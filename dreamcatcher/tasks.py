@@ -12,7 +12,7 @@ from typing import Any
 
 from celery import shared_task
 
-from config.tasks import TRANSIENT_DB_ERRORS
+from config.tasks import RETRY_ON_DATABASE_HICCUPS
 from dreamcatcher import maintenance
 from dreamcatcher.documents import document_parse
 from dreamcatcher.sync import dreams_sync
@@ -40,10 +40,7 @@ def refresh_dream_statistics() -> dict[str, Any]:
     name="dreamcatcher.cleanup_old_data",
     time_limit=15 * 60,
     soft_time_limit=14 * 60,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=3,
+    **RETRY_ON_DATABASE_HICCUPS,
 )
 def cleanup_old_data() -> dict[str, int]:
     """Delete expired sync sessions and completed implementations (``cleanup_old_data()``)."""
@@ -56,10 +53,7 @@ def cleanup_old_data() -> dict[str, int]:
     name="dreamcatcher.sync_dreams",
     time_limit=15 * 60,
     soft_time_limit=14 * 60,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=3,
+    **RETRY_ON_DATABASE_HICCUPS,
 )
 def sync_dreams(session_id: str) -> dict[str, Any]:
     """Run the pending sync session ``session_id`` (a redelivery finds it claimed: no-op)."""
@@ -77,10 +71,7 @@ def sync_dreams(session_id: str) -> dict[str, Any]:
     name="dreamcatcher.parse_document",
     time_limit=10 * 60,
     soft_time_limit=9 * 60,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=3,
+    **RETRY_ON_DATABASE_HICCUPS,
 )
 def parse_document(document_id: str) -> dict[str, Any]:
     """Parse the stored document ``document_id`` into todos and ``parsed_data``; a bad file

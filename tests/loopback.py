@@ -27,3 +27,21 @@ class LoopbackService:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A fake service's request handler: keep-alive, quiet, answering JSON bytes."""
+
+    protocol_version = "HTTP/1.1"
+
+    def send_json(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass

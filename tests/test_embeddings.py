@@ -10,7 +10,6 @@ import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from io import StringIO
 from typing import Any
 
@@ -34,7 +33,7 @@ from config.embeddings.backfill import backfill_all, embed_queryset, pending_cou
 from config.embeddings.local import WORDLLAMA_DIMENSIONS, WordLlamaProvider
 from config.embeddings.openai import OpenAICompatibleProvider
 from config.registries import EmbeddingColumn, embedding_columns
-from tests.loopback import LoopbackService
+from tests.loopback import JsonHandler, LoopbackService
 
 
 @pytest.fixture(autouse=True)
@@ -191,9 +190,7 @@ class FakeEmbeddingService(LoopbackService):
         return [request["body"]["input"] for request in self.requests]
 
 
-class _FakeHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class _FakeHandler(JsonHandler):
     def do_POST(self) -> None:
         service: FakeEmbeddingService = self.server.service
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -208,16 +205,7 @@ class _FakeHandler(BaseHTTPRequestHandler):
             payload = json.dumps(service.embeddings_body(body)).encode()
         else:
             payload = json.dumps(reply.body).encode()
-        self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_json(reply.status, payload, reply.headers)
 
 
 @pytest.fixture

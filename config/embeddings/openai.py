@@ -31,7 +31,13 @@ from config.embeddings import (
     EmbeddingInputError,
     EmbeddingProvider,
 )
-from config.http import RETRY_AFTER_MAX, backoff, retry_after
+from config.http import (
+    RETRY_AFTER_MAX,
+    backoff,
+    describe_transport_error,
+    retry_after,
+    shorten,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +166,7 @@ class OpenAICompatibleProvider(EmbeddingProvider):
         try:
             response = self._client.post(self.url, json=body)
         except RETRYABLE_ERRORS as exc:
-            raise _Retryable(_describe_transport_error(exc, self._client.timeout)) from exc
+            raise _Retryable(describe_transport_error(exc, self._client.timeout)) from exc
         except httpx.HTTPError as exc:
             raise EmbeddingError(f"embedding request to {self.url} failed: {exc}") from exc
         if response.is_success:
@@ -227,17 +233,4 @@ def _error_message(response: httpx.Response) -> str:
             text = error
         else:
             text = json.dumps(body)
-    text = " ".join(text.split())
-    return (text[:300] + "…") if len(text) > 300 else (text or response.reason_phrase)
-
-
-def _describe_transport_error(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        limits = {
-            httpx.ConnectTimeout: timeout.connect,
-            httpx.ReadTimeout: timeout.read,
-            httpx.WriteTimeout: timeout.write,
-            httpx.PoolTimeout: timeout.pool,
-        }
-        return f"timed out after {limits.get(type(exc))} s ({type(exc).__name__})"
-    return f"{type(exc).__name__}: {exc}"
+    return shorten(text) or response.reason_phrase

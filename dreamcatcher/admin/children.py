@@ -12,7 +12,8 @@ from unfold.decorators import action, display
 
 from config.admin.base import LucidModelAdmin
 from config.admin.display import json_display
-from dreamcatcher.admin.common import TODO_STATUS_LABELS, AuthorStampsMixin, enqueue, plural
+from dreamcatcher.admin.common import TODO_STATUS_LABELS, AuthorStampsMixin, plural
+from dreamcatcher.documents import document_queue_parse
 from dreamcatcher.models import Document, Fragment, Implementation, Todo
 from dreamcatcher.services import todo_status_move_allowed
 
@@ -115,10 +116,10 @@ class DocumentAdmin(LucidModelAdmin):
     def reparse(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         for document_id in ids:
-            enqueue("dreamcatcher.parse_document", document_id=document_id)
+            document_queue_parse(document_id=document_id)
         messages.success(request, f"Queued {plural(len(ids), 'document')} for parsing.")
 
     @action(description="Save and re-parse", permissions=["change"], icon="sync")
     def reparse_on_save(self, request: HttpRequest, obj: Document) -> None:
-        enqueue("dreamcatcher.parse_document", document_id=obj.pk)
+        document_queue_parse(document_id=obj.pk)
         messages.success(request, f"Queued {obj} for parsing.")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import current_app
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest
 
 from dreamcatcher.choices import DreamStatus, SyncSessionStatus, TodoStatus
@@ -29,12 +27,6 @@ SYNC_STATUS_LABELS = {
     SyncSessionStatus.PARTIAL: "warning",
     SyncSessionStatus.FAILED: "danger",
 }
-
-
-def enqueue(task_name: str, **kwargs: Any) -> None:
-    # By name: the tasks live with the services that own sync and parsing. Sent on commit, so
-    # a request that fails after the action sends nothing.
-    transaction.on_commit(lambda: current_app.send_task(task_name, kwargs=kwargs))
 
 
 def plural(count: int, noun: str) -> str:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.loopback import LoopbackService
+from tests.loopback import JsonHandler, LoopbackService
 
 TOKEN = "pos-test-token"
 
@@ -69,9 +68,7 @@ class FakePipelineOS(LoopbackService):
         return [request["headers"].get("idempotency-key") for request in self.requests]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class _Handler(JsonHandler):
     def do_POST(self) -> None:
         service: FakePipelineOS = self.server.service
         raw_body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -95,13 +92,4 @@ class _Handler(BaseHTTPRequestHandler):
             payload = json.dumps(answer).encode()
         else:
             status, payload = reply.status, json.dumps(reply.body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_json(status, payload, reply.headers)
