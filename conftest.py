@@ -28,7 +28,7 @@ def other_user(db):
 @pytest.fixture
 def api_key_for():
     """``api_key_for(user)`` issues a real API key and returns the raw key."""
-    from personakit.services import api_key_issue
+    from personakit.services.api_keys import api_key_issue
 
     def issue(owner, **kwargs):
         return api_key_issue(user=owner, **kwargs).raw_key

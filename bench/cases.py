@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from bench.harness import Result, compare
 from personakit.models import ApiKey
-from personakit.services import api_key_issue, api_key_verify
+from personakit.services.api_keys import api_key_issue, api_key_verify
 from tests.factories import UserFactory
 
 KEYS = 2_000
@@ -20,9 +20,9 @@ def _owner_with_keys():
     stored, so each run issues its own and revokes the previous run's)."""
     owner = UserFactory(username="bench-owner")
     for index in range(KEYS - ApiKey.objects.filter(user=owner).count()):
-        api_key_issue(user=owner, name=f"k{index}")
+        api_key_issue(user=owner, data={"name": f"k{index}"})
     ApiKey.objects.filter(user=owner, name="bench-run").delete()
-    return owner, api_key_issue(user=owner, name="bench-run").raw_key
+    return owner, api_key_issue(user=owner, data={"name": "bench-run"}).raw_key
 
 
 def api_key_verification() -> Result:
@@ -104,7 +104,7 @@ def narrative_search() -> Result:
     """Top-10 narratives of a person by meaning: our service (embedding the query, HNSW with
     iterative scan, re-sort) vs the raw pgvector query with the vector already at hand."""
     from config.embeddings import get_provider
-    from personakit.narratives import narratives_search
+    from personakit.selectors.narratives import narratives_search
 
     person, model_name = _person_with_narratives()
     query = "deep focus late at night"

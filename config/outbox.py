@@ -1,4 +1,4 @@
-"""The outbox: the platform's durable queue (``personakit.outbox_tasks``).
+"""The outbox: the platform's durable queue (the table of ``settings.LUCID_OUTBOX_MODEL``).
 
 An app writes a task with :func:`enqueue` in the same transaction as the change that
 caused it, so the task exists exactly when the change does. Handlers are registered by
@@ -17,7 +17,7 @@ Delivery guarantees:
 * A failing handler is retried with exponential backoff and jitter in ``run_after``;
   after its handler's ``max_attempts`` the task is ``failed`` and waits for staff.
 
-Apps never import ``personakit``; the model is looked up through the app registry.
+The task model is the one ``settings.LUCID_OUTBOX_MODEL`` names, so the platform names no app.
 Times come from the database clock, never from the application server's.
 """
 
@@ -32,18 +32,16 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from config.platform_models import get_outbox_model
 from config.registries import outbox_handlers
-
-if TYPE_CHECKING:
-    from personakit.models import OutboxTask
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +53,8 @@ LAST_ERROR_MAX_CHARS = 2000
 DISCARDED_ERROR = "discarded by staff"
 
 
-def _model() -> type[OutboxTask]:
-    return apps.get_model("personakit", "OutboxTask")
-
-
 def _table() -> str:
-    return connection.ops.quote_name(_model()._meta.db_table)
+    return connection.ops.quote_name(get_outbox_model()._meta.db_table)
 
 
 @dataclass
@@ -97,9 +91,7 @@ class _ClaimLost(Exception):
 # --- enqueue ---------------------------------------------------------------------------------
 
 
-def enqueue(
-    task_type: str, payload: dict[str, Any], *, run_after: datetime | None = None
-) -> OutboxTask:
+def enqueue(task_type: str, payload: dict[str, Any], *, run_after: datetime | None = None) -> Model:
     """Write an outbox task in the caller's transaction and kick the drainer on commit.
 
     Call it inside the ``transaction.atomic()`` that makes the change the task belongs to:
@@ -120,7 +112,7 @@ def enqueue(
         json.dumps(payload, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"outbox payload must be JSON-serialisable: {exc}") from exc
-    task = _model().objects.create(
+    task = get_outbox_model().objects.create(
         task_type=task_type, payload=payload, run_after=run_after or Now()
     )
     if run_after is None:
@@ -330,7 +322,7 @@ def outbox_retry(task_ids: Iterable[uuid.UUID | str]) -> int:
     A failed task retried this way gets one more attempt before it fails again.
     """
     count = (
-        _model()
+        get_outbox_model()
         .objects.filter(pk__in=list(task_ids), status__in=["failed", "pending"])
         .update(status="pending", run_after=Now(), lease_expires_at=None)
     )
@@ -347,7 +339,7 @@ def outbox_discard(task_ids: Iterable[uuid.UUID | str]) -> int:
     Already-failed tasks keep their real error. Returns how many were discarded.
     """
     return (
-        _model()
+        get_outbox_model()
         .objects.filter(pk__in=list(task_ids), status__in=["pending", "in_progress"])
         .update(status="failed", last_error=DISCARDED_ERROR, lease_expires_at=None)
     )

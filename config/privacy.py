@@ -11,19 +11,19 @@ from django.db import transaction
 from config.registries import user_erasers
 
 if TYPE_CHECKING:
-    from dreamcatcher.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 ERASED_EMAIL_DOMAIN = "invalid.example"  # RFC 2606: can never receive mail
 
 
-def erased_username(user: User) -> str:
+def erased_username(user: AbstractBaseUser) -> str:
     """``erased-<first 8 hex digits of the id>``, or the whole id should that be taken."""
     short = f"erased-{user.pk.hex[:8]}"
     taken = type(user)._default_manager.filter(username=short).exclude(pk=user.pk).exists()
     return f"erased-{user.pk.hex}" if taken else short
 
 
-def erase_user(user: User) -> None:
+def erase_user(user: AbstractBaseUser) -> None:
     """Erase ``user``'s personal data everywhere and anonymise the account, all or nothing.
 
     Every app's ``config.registries.user_erasers`` hook runs first (each deletes or

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.http import HttpRequest
-
-    from dreamcatcher.models import User
 
 
 class _Named(Protocol):
@@ -105,7 +104,7 @@ class UserEraser:
     """Erases or anonymises one app's personal data of a user (GDPR Art. 17)."""
 
     name: str
-    erase: Callable[[User], None]
+    erase: Callable[[AbstractBaseUser], None]
     order: int = 100
 
 
@@ -125,3 +124,42 @@ dashboard_cards: Registry[DashboardCard] = Registry("dashboard cards")
 embedding_columns: Registry[EmbeddingColumn] = Registry("embedding columns")
 user_erasers: Registry[UserEraser] = Registry("user erasers")
 outbox_handlers: Registry[OutboxHandler] = Registry("outbox handlers")
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    """One row of a database-health section; ``problem`` says why it needs attention."""
+
+    cells: tuple[Any, ...]
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    """What a database-health section shows: a table, and a line above it."""
+
+    columns: tuple[str, ...]
+    rows: tuple[HealthRow, ...] = ()
+    summary: str = ""
+
+    @property
+    def problems(self) -> int:
+        return sum(1 for row in self.rows if row.problem)
+
+
+@dataclass(frozen=True)
+class HealthSection:
+    """A section of the staff "database health" page (``config.admin.database_health``).
+
+    ``report()`` runs on every view of the page; ``config.database.health`` has builders for
+    the usual kinds (e.g. ``materialized_views_section``) and registers the platform's own.
+    """
+
+    name: str
+    title: str
+    report: Callable[[], HealthReport]
+    system: str = "Platform"
+    order: int = 100
+
+
+database_health: Registry[HealthSection] = Registry("database health sections")

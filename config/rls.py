@@ -4,6 +4,10 @@ Tables with policies ``TO authenticated USING (user_id = current_setting('app.cu
 are read and written by API requests as that role, with the caller's id set, inside the
 request's transaction (``ATOMIC_REQUESTS``): a query without a WHERE clause still sees only
 the caller's rows. The admin and Celery stay the tables' owner, which the policies do not bind.
+
+Both settings are transaction-local and set by one statement; the request's transaction ends
+them. Only when the request runs inside an enclosing transaction (a test, a caller's own
+``atomic()``) does ``leave()`` switch them off again, also in one statement.
 """
 
 from __future__ import annotations
@@ -13,18 +17,27 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
 
-ROLE = "authenticated"
+from config.database import table_name
+from config.database.policies import CURRENT_USER_SETTING, ROLE, tables_with_policies
+
+_ENTER = f"SELECT set_config('role', %s, true), set_config('{CURRENT_USER_SETTING}', %s, true)"
+_LEAVE = f"SELECT set_config('role', 'none', true), set_config('{CURRENT_USER_SETTING}', '', true)"
 
 
-def enter(user: Any, using: str = DEFAULT_DB_ALIAS) -> None:
-    """From here to ``leave()`` (or the transaction's end), act as ``user`` under the policies."""
+def enter(user: Any, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Act as ``user`` under the policies until the transaction ends (or ``leave()``).
+
+    Returns whether ``leave()`` is needed: true inside an enclosing transaction, whose end
+    would come too late.
+    """
     connection = connections[using]
     if not connection.in_atomic_block:
         raise RuntimeError("row-level security needs a transaction (ATOMIC_REQUESTS)")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('app.current_user_id', %s, true)", [str(user.pk)])
-        cursor.execute(f"SET LOCAL ROLE {ROLE}")
+        cursor.execute(_ENTER, [ROLE, str(user.pk)])
+    return bool(connection.savepoint_ids)
 
 
 def leave(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -33,8 +46,7 @@ def leave(using: str = DEFAULT_DB_ALIAS) -> None:
     if connection.needs_rollback or connection.connection is None:
         return
     with connection.cursor() as cursor:
-        cursor.execute("RESET ROLE")
-        cursor.execute("SELECT set_config('app.current_user_id', '', true)")
+        cursor.execute(_LEAVE)
 
 
 @contextmanager
@@ -44,3 +56,8 @@ def acting_as(user: Any, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
     finally:
         leave(using)
+
+
+def protects(model: type[Model]) -> bool:
+    """Whether ``model``'s table has row-level security (its policies bind API requests)."""
+    return table_name(model._meta.db_table) in tables_with_policies()

@@ -107,6 +107,9 @@ SILENCED_SYSTEM_CHECKS = ["models.E034"]
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "dreamcatcher.User"
+# The platform's other app-defined models; config reaches them via config.platform_models.
+LUCID_API_KEY_MODEL = "personakit.ApiKey"
+LUCID_OUTBOX_MODEL = "personakit.OutboxTask"
 
 TEMPLATES = [
     {
@@ -186,7 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
 API_PAGE_SIZE_MAX = 1000
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "personakit.authentication.ApiKeyAuthentication",
+        "personakit.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -199,7 +202,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_THROTTLE_RATE", default="600/min")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

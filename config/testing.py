@@ -9,20 +9,25 @@ An app's test declares data only::
         invalid_payload = {"name": "x" * 200}
 
         def make(self, owner):
-            return api_key_issue(user=owner).api_key
+            return api_key_issue(user=owner)
 
-and inherits tests for: 401 without a key, create/retrieve/update/delete by the owner,
-a list whose query count does not grow with its rows,
+and inherits tests for: 401 without a key, create (the stored row read back equals the
+payload, owned by the caller), bulk create where the viewset takes lists (all or nothing),
+retrieve/update/delete by the owner, a list whose query count does not grow with its rows,
 404 for another user's row (retrieve, update, delete; the row unchanged) and its absence
 from their list, 400 in the error shape with nothing written for a bad or unparsable
 payload, and the route's presence in the OpenAPI schema. Actions the viewset does not
-offer are skipped. ``tests/test_api_contract_coverage.py`` fails for any registered
-viewset route without such a class.
+offer are skipped. Rows owned through another row (a person's narratives) declare
+``owner_lookup = "person__owner"``; rows every caller shares declare ``shared_rows = True``.
+Plain ``APIView`` routes declare an ``ApiViewContract``. ``tests/test_api_contract_coverage.py``
+fails for any route under ``/api/v1/`` without one.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+from datetime import datetime
 from typing import Any, ClassVar
 
 import pytest
@@ -63,6 +68,8 @@ class ApiContract:
     invalid_payload: ClassVar[dict[str, Any]]
     lookup_field: ClassVar[str] = "pk"
     payload_format: ClassVar[str] = "json"  # "multipart" for upload endpoints
+    owner_lookup: ClassVar[str | None] = None  # default: the viewset's ``owner_field``
+    shared_rows: ClassVar[bool] = False  # rows every caller reads (brands, mapper configs)
 
     def make(self, owner: Any) -> Model:
         """Create a row owned by ``owner`` (through the app's factory or service)."""
@@ -98,6 +105,17 @@ class ApiContract:
         body = response.json()
         rows = body["results"] if isinstance(body, dict) else body
         return {str(row["id"]) for row in rows}
+
+    def owner_of_rows(self) -> str:
+        lookup = self.owner_lookup or getattr(self.viewset(), "owner_field", None)
+        assert lookup, f"{type(self).__name__}: declare owner_lookup (or shared_rows = True)"
+        return lookup
+
+    def stored_payload(self) -> dict[str, Any]:
+        """The payload fields a read shows back as sent (files are not shown back)."""
+        return {
+            key: value for key, value in self.valid_payload.items() if not hasattr(value, "read")
+        }
 
     @staticmethod
     def snapshot(row: Model) -> dict[str, Any]:
@@ -142,6 +160,7 @@ class ApiContract:
         assert str(row.pk) in self.ids_in(response)
 
     def test_create(self, client_for: Any, user: Any) -> None:
+        """The row is stored as sent, owned by the caller; a read shows it back."""
         self.require("create")
         client = client_for(user)
         before = self.model().objects.count()
@@ -149,9 +168,33 @@ class ApiContract:
         assert response.status_code == 201, response.content
         assert self.model().objects.count() == before + 1
         created = self.model().objects.get(pk=response.json()["id"])
-        owner_field = getattr(self.viewset(), "owner_field", None)
-        if owner_field:
-            assert getattr(created, f"{owner_field}_id") == user.pk
+        if not self.shared_rows:
+            owned = self.model().objects.filter(pk=created.pk, **{self.owner_of_rows(): user})
+            assert owned.exists(), f"the created row is not owned by the caller ({created})"
+        if self.offers("retrieve"):
+            stored = client.get(self.detail_url(created)).json()
+            for field, sent in self.stored_payload().items():
+                assert same_value(stored[field], sent), (field, stored[field], sent)
+
+    def test_bulk_create_is_all_or_nothing(self, client_for: Any, user: Any) -> None:
+        """Where a list is taken: every item made, or none with errors at ``<index>.<field>``."""
+        self.require("create")
+        if getattr(self.viewset().writes, "bulk_create", None) is None:
+            pytest.skip(f"{self.route} takes no lists")
+        client = client_for(user)
+        before = self.model().objects.count()
+        items = [self.valid_payload, self.valid_payload]
+        response = client.post(self.list_url(), items, format="json")
+        assert response.status_code == 201, response.content
+        assert len(response.json()) == 2
+        assert self.model().objects.count() == before + 2
+        response = client.post(self.list_url(), [self.valid_payload, self.invalid_payload])
+        body = assert_error_shape(response, 400)
+        assert str(body["field"]).startswith("1."), body
+        assert_error_shape(client.post(self.list_url(), [], format="json"), 400)
+        too_many = [self.valid_payload] * (self.viewset().max_bulk_items + 1)
+        assert_error_shape(client.post(self.list_url(), too_many, format="json"), 400)
+        assert self.model().objects.count() == before + 2
 
     def test_retrieve_own(self, client_for: Any, user: Any) -> None:
         self.require("retrieve")
@@ -242,3 +285,61 @@ class ApiContract:
         if self.offers("retrieve"):
             detail = next((p for p in paths if p.startswith(f"{list_path}/{{")), None)
             assert detail is not None, f"no detail path for {list_path}"
+
+
+def same_value(shown: Any, sent: Any) -> bool:
+    """Whether a read shows back what was sent (ids and instants compare by value)."""
+    if shown == sent or str(shown) == str(sent):
+        return True
+    try:
+        return datetime.fromisoformat(str(shown)) == datetime.fromisoformat(str(sent))
+    except ValueError:
+        return False
+
+
+@pytest.mark.django_db
+class ApiViewContract:
+    """The contract of a plain ``APIView`` route: declare ``route`` and ``url_kwargs(owner)``.
+
+    Inherits: 401 without a key for every method it offers, 200 for the owner's GET, and
+    every method in the OpenAPI schema.
+    """
+
+    route: ClassVar[str]  # URL name, e.g. "api:dreamcatcher:activity"
+
+    def url_kwargs(self, owner: Any) -> dict[str, Any]:
+        return {}
+
+    def url(self, owner: Any) -> str:
+        return reverse(self.route, kwargs=self.url_kwargs(owner))
+
+    def methods(self, owner: Any) -> list[str]:
+        from django.urls import resolve
+
+        view = resolve(self.url(owner)).func.cls
+        return [
+            method for method in ("get", "post", "put", "patch", "delete") if hasattr(view, method)
+        ]
+
+    def test_without_key_is_401(self, api_client: APIClient, user: Any) -> None:
+        for method in self.methods(user):
+            response = getattr(api_client, method)(self.url(user), {}, format="json")
+            assert_error_shape(response, 401, "not_authenticated")
+
+    def test_owner_reads(self, client_for: Any, user: Any) -> None:
+        if "get" not in self.methods(user):
+            pytest.skip(f"{self.route} offers no GET")
+        response = client_for(user).get(self.url(user))
+        assert response.status_code == 200, response.content
+
+    def test_in_openapi_schema(self, user: Any) -> None:
+        paths = openapi_paths()
+        url = self.url(user)
+        documented = next((ops for path, ops in paths.items() if _matches(path, url)), None)
+        assert documented is not None, f"{url} is not in the schema"
+        assert set(self.methods(user)) <= set(documented), (self.methods(user), set(documented))
+
+
+def _matches(template: str, url: str) -> bool:
+    pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template))
+    return re.fullmatch(pattern, url) is not None

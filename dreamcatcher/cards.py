@@ -9,25 +9,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from config.admin.display import time_ago
+from config.admin.links import admin_url
 from dreamcatcher.choices import DreamStatus, TodoStatus
-from dreamcatcher.maintenance import dream_statistics_last_refresh
-from dreamcatcher.models import Brand, Dream, SyncSession, Todo
+from dreamcatcher.models import Brand, Dream, DreamStatistics, SyncSession, Todo
+from dreamcatcher.selectors.reports import dream_statistics_last_refresh
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 OPEN_TODO_STATUSES = (TodoStatus.PENDING, TodoStatus.IN_PROGRESS)
-
-
-def _changelist(model_name: str, query: str = "") -> str:
-    url = reverse(f"admin:dreamcatcher_{model_name}_changelist")
-    return f"{url}?{query}" if query else url
 
 
 def dreams_by_status(request: HttpRequest) -> dict[str, Any]:
@@ -36,11 +31,11 @@ def dreams_by_status(request: HttpRequest) -> dict[str, Any]:
     synced = Dream.objects.filter(synced_with_pipelineos=True).count()
     return {
         "metrics": [
-            ("Dreams", sum(counts.values()), _changelist("dream")),
+            ("Dreams", sum(counts.values()), admin_url(Dream, "changelist")),
             (
                 "Synced to PipelineOS",
                 synced,
-                _changelist("dream", "synced_with_pipelineos__exact=1"),
+                admin_url(Dream, "changelist", query="synced_with_pipelineos__exact=1"),
             ),
         ],
         "chart": {
@@ -51,7 +46,7 @@ def dreams_by_status(request: HttpRequest) -> dict[str, Any]:
             ],
             "height": 160,
         },
-        "link": {"href": _changelist("dream"), "title": "All dreams"},
+        "link": {"href": admin_url(Dream, "changelist"), "title": "All dreams"},
     }
 
 
@@ -79,7 +74,7 @@ def dreams_by_brand(request: HttpRequest) -> dict[str, Any]:
             "height": 160,
         },
         "note": "Dreams per brand, in each brand's colour.",
-        "link": {"href": _changelist("brand"), "title": "Brands"},
+        "link": {"href": admin_url(Brand, "changelist"), "title": "Brands"},
     }
 
 
@@ -94,8 +89,12 @@ def todo_completion(request: HttpRequest) -> dict[str, Any]:
     share = f"{completed / todos['total']:.0%}" if todos["total"] else "—"
     return {
         "metrics": [
-            ("Todos", todos["total"], _changelist("todo")),
-            ("Completed", completed, _changelist("todo", "status__exact=completed")),
+            ("Todos", todos["total"], admin_url(Todo, "changelist")),
+            (
+                "Completed",
+                completed,
+                admin_url(Todo, "changelist", query="status__exact=completed"),
+            ),
             ("Overdue", todos["overdue"], None),
             ("Completion", share, None),
         ],
@@ -118,13 +117,13 @@ def last_sync(request: HttpRequest) -> dict[str, Any]:
     freshness = {
         "label": "Statistics refreshed",
         "value": time_ago(refresh.refreshed_at) if refresh else "never",
-        "href": _changelist("dreamstatistics"),
+        "href": admin_url(DreamStatistics, "changelist"),
         "hint": f"took {refresh.duration_ms} ms" if refresh and refresh.duration_ms else None,
     }
     if session is None:
         return {
             "metrics": [("Last sync", "none yet"), freshness],
-            "link": {"href": _changelist("syncsession"), "title": "Sync sessions"},
+            "link": {"href": admin_url(SyncSession, "changelist"), "title": "Sync sessions"},
         }
     when = timezone.localtime(session.started_at)
     return {
@@ -132,7 +131,7 @@ def last_sync(request: HttpRequest) -> dict[str, Any]:
             {
                 "label": "Last sync",
                 "value": session.get_status_display(),
-                "href": reverse("admin:dreamcatcher_syncsession_change", args=[session.pk]),
+                "href": admin_url(SyncSession, "change", session.pk),
                 "hint": f"{session.get_session_type_display()} · {session.user}",
             },
             {
@@ -148,5 +147,5 @@ def last_sync(request: HttpRequest) -> dict[str, Any]:
             freshness,
         ],
         "note": Truncator(session.error_message).chars(200) if session.error_message else None,
-        "link": {"href": _changelist("syncsession"), "title": "Sync sessions"},
+        "link": {"href": admin_url(SyncSession, "changelist"), "title": "Sync sessions"},
     }

@@ -25,8 +25,6 @@ from dreamcatcher.choices import (
     TodoSource,
     TodoStatus,
 )
-from dreamcatcher.documents import document_parse
-from dreamcatcher.maintenance import dream_statistics_refresh
 from dreamcatcher.models import (
     Document,
     Dream,
@@ -36,6 +34,8 @@ from dreamcatcher.models import (
     SyncSession,
     Todo,
 )
+from dreamcatcher.services.documents import document_parse
+from dreamcatcher.services.maintenance import dream_statistics_refresh
 
 DEMO_ACCOUNTS = [
     ("ada", "Ada Lovelace", {"theme": "dark", "timezone": "Europe/London"}),
@@ -346,7 +346,7 @@ def _seed_sync_session(
     days_ago: int,
 ) -> bool:
     started = timezone.now() - timedelta(days=days_ago)
-    # Shaped as the sync service records a run (dreamcatcher.sync): results per dream id.
+    # Shaped as the sync service records a run (dreamcatcher.services.sync): results per dream id.
     ids = {n: f"demo-{owner.username}-{n}" for n in synced + failed}
     results = {ids[n]: {"status": "synced", "project_id": f"pos-{ids[n]}"} for n in synced}
     results |= {ids[n]: {"status": "rejected", "error": error} for n in failed}

@@ -1,30 +1,33 @@
 """Dreamcatcher's contributions to the platform registries (imported from ``ready()``)."""
 
-from config.registries import DashboardCard, DemoSeeder, dashboard_cards, demo_seeders
-from dreamcatcher import cards, demo
+from datetime import timedelta
 
-SYSTEM = "Dreamcatcher"
+from config.admin.cards import register_cards
+from config.database.health import materialized_views_section
+from config.registries import DemoSeeder, database_health, demo_seeders
+from dreamcatcher import cards, demo
+from dreamcatcher.services.maintenance import STATISTICS_VIEW
 
 demo_seeders.register(DemoSeeder(name="dreamcatcher.accounts", seed=demo.seed_demo, order=10))
 # After every app's accounts and keys: dreams belong to the demo accounts.
 demo_seeders.register(DemoSeeder(name="dreamcatcher.dreams", seed=demo.seed_dreams, order=30))
 
-for order, (name, title, render, template) in enumerate(
-    [
+register_cards(
+    system="Dreamcatcher",
+    app="dreamcatcher",
+    cards=[
         ("dreams_by_status", "Dreams by status", cards.dreams_by_status, "chart"),
         ("dreams_by_brand", "Dreams by brand", cards.dreams_by_brand, "chart"),
         ("todo_completion", "Todo completion", cards.todo_completion, "chart"),
         ("last_sync", "Last sync", cards.last_sync, "metrics"),
     ],
-    start=1,
-):
-    dashboard_cards.register(
-        DashboardCard(
-            name=f"dreamcatcher.{name}",
-            title=title,
-            render=render,
-            template=f"admin/cards/{template}.html",
-            system=SYSTEM,
-            order=order * 10,
-        )
+)
+
+database_health.register(
+    materialized_views_section(
+        name="dreamcatcher.materialized_views",
+        views=[STATISTICS_VIEW],
+        stale_after=timedelta(minutes=15),  # beat refreshes it every five minutes
+        system="Dreamcatcher",
     )
+)

@@ -1,8 +1,8 @@
 """Dreamcatcher's Celery tasks (schedules in ``migrations/0007_periodic_tasks.py``).
 
 Thin and idempotent: each takes ids, calls one service and returns what it did, as JSON.
-The services queue them by name once their transaction commits (``sync.SYNC_TASK``,
-``documents.PARSE_TASK``).
+The services queue them by name once their transaction commits
+(``services.sync.SYNC_TASK``, ``services.documents.PARSE_TASK``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 from celery import shared_task
 
 from config.tasks import RETRY_ON_DATABASE_HICCUPS
-from dreamcatcher import maintenance
-from dreamcatcher.documents import document_parse
-from dreamcatcher.sync import dreams_sync
+from dreamcatcher.services import maintenance
+from dreamcatcher.services.documents import document_parse
+from dreamcatcher.services.sync import dreams_sync
 
 logger = logging.getLogger(__name__)
 

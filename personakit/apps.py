@@ -6,6 +6,7 @@ class PersonakitConfig(AppConfig):
 
     name = "personakit"
     verbose_name = "PersonaKit"
+    admin_icon = "psychology"  # the sidebar's fallback for this system's models
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -10,22 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from config.admin.links import admin_url
 from config.embeddings import get_provider
 from config.outbox import outbox_health
-from personakit.models import Feedback, Narrative, Persona
+from personakit.models import Feedback, Narrative, OutboxTask, Persona
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 RATINGS = (1, 2, 3, 4, 5)
-
-
-def _changelist(model_name: str, query: str = "") -> str:
-    url = reverse(f"admin:personakit_{model_name}_changelist")
-    return f"{url}?{query}" if query else url
 
 
 def duration_text(seconds: float | None) -> str:
@@ -46,19 +41,23 @@ def outbox(request: HttpRequest) -> dict[str, Any]:
             {
                 "label": "Pending",
                 "value": health["pending"],
-                "href": _changelist("outboxtask", "status__exact=pending"),
+                "href": admin_url(OutboxTask, "changelist", query="status__exact=pending"),
                 "hint": f"{health['due']} due now",
             },
             (
                 "In progress",
                 health["in_progress"],
-                _changelist("outboxtask", "status__exact=in_progress"),
+                admin_url(OutboxTask, "changelist", query="status__exact=in_progress"),
             ),
-            ("Failed", health["failed"], _changelist("outboxtask", "status__exact=failed")),
+            (
+                "Failed",
+                health["failed"],
+                admin_url(OutboxTask, "changelist", query="status__exact=failed"),
+            ),
             ("Oldest due task waiting", duration_text(health["oldest_due_age_seconds"])),
         ],
         "note": "Failed tasks wait for staff: retry or discard them in the outbox list.",
-        "link": {"href": _changelist("outboxtask"), "title": "Outbox"},
+        "link": {"href": admin_url(OutboxTask, "changelist"), "title": "Outbox"},
     }
 
 
@@ -80,18 +79,18 @@ def narrative_embeddings(request: HttpRequest) -> dict[str, Any]:
             {
                 "label": "Embedded with the current model",
                 "value": f"{embedded} / {total}",
-                "href": _changelist("narrative", "embedded=current"),
+                "href": admin_url(Narrative, "changelist", query="embedded=current"),
                 "hint": progress,
             },
             (
                 "Missing an embedding",
                 counts["missing"],
-                _changelist("narrative", "embedded=missing"),
+                admin_url(Narrative, "changelist", query="embedded=missing"),
             ),
             (
                 "From another model",
                 total - embedded - counts["missing"],
-                _changelist("narrative", "embedded=stale"),
+                admin_url(Narrative, "changelist", query="embedded=stale"),
             ),
         ],
         "note": f"Current model: {current}. The outbox and the backfill fill the gaps.",
@@ -107,11 +106,15 @@ def personas(request: HttpRequest) -> dict[str, Any]:
             (
                 "Active",
                 counts["total"] - counts["expired"],
-                _changelist("persona", "expiry=active"),
+                admin_url(Persona, "changelist", query="expiry=active"),
             ),
-            ("Expired", counts["expired"], _changelist("persona", "expiry=expired")),
+            (
+                "Expired",
+                counts["expired"],
+                admin_url(Persona, "changelist", query="expiry=expired"),
+            ),
         ],
-        "link": {"href": _changelist("persona"), "title": "All personas"},
+        "link": {"href": admin_url(Persona, "changelist"), "title": "All personas"},
     }
 
 
@@ -137,8 +140,8 @@ def feedback(request: HttpRequest) -> dict[str, Any]:
     )
     return {
         "metrics": [
-            ("Average rating", summary["average"], _changelist("feedback")),
-            ("Found helpful", helpful, _changelist("feedback", "helpful__exact=1")),
+            ("Average rating", summary["average"], admin_url(Feedback, "changelist")),
+            ("Found helpful", helpful, admin_url(Feedback, "changelist", query="helpful__exact=1")),
         ],
         "chart": {
             "type": "bar",
@@ -150,7 +153,7 @@ def feedback(request: HttpRequest) -> dict[str, Any]:
         },
         "note": f"{summary['rated']} rated of {summary['total']} feedback entries.",
         "link": {
-            "href": reverse("admin:personakit_feedback_helpfulness"),
+            "href": admin_url(Feedback, "helpfulness"),
             "title": "Helpfulness per rule",
         },
     }

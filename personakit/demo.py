@@ -23,14 +23,15 @@ from django.utils import timezone
 
 from config.embeddings import get_provider
 from personakit.choices import MapperStatus, NarrativeType, ObservationType
-from personakit.mappers import mapper_activate, mapper_create_version
-from personakit.mindscapes import mindscape_derive
 from personakit.models import ApiKey, MapperConfig, Narrative, Observation, Person, Persona
-from personakit.narratives import narrative_create, narrative_embed
-from personakit.observations import observation_bulk_create
-from personakit.personas import feedback_create, persona_generate
-from personakit.persons import person_of_account, person_register
-from personakit.services import api_key_issue
+from personakit.services.api_keys import api_key_issue
+from personakit.services.feedback import feedback_create
+from personakit.services.mappers import mapper_activate, mapper_create_version
+from personakit.services.mindscapes import mindscape_derive
+from personakit.services.narratives import narrative_create, narrative_embed
+from personakit.services.observations import observation_bulk_create
+from personakit.services.personas import persona_generate
+from personakit.services.persons import person_of_account, person_register
 
 DEMO_KEY_OWNER = "ada"
 DEMO_MAPPER_ID = "demo-focus-coach"
@@ -51,8 +52,8 @@ def seed_demo(log: Log) -> None:
             f"`manage.py create_api_key {DEMO_KEY_OWNER}`"
         )
         return
-    issued = api_key_issue(user=owner, name="demo")
-    log(f"demo API key of {DEMO_KEY_OWNER} (shown once): {issued.raw_key}")
+    api_key = api_key_issue(user=owner, data={"name": "demo"})
+    log(f"demo API key of {DEMO_KEY_OWNER} (shown once): {api_key.raw_key}")
 
 
 # --- persons, observations, mindscapes, narratives, a mapper, personas ------------------------
@@ -179,7 +180,7 @@ def seed_personas(log: Log) -> None:
         own = person_of_account(user=user)
         other = Person.objects.filter(owner=user, display_name=other_name).first()
         if other is None:
-            other = person_register(user=user, display_name=other_name)
+            other = person_register(user=user, data={"display_name": other_name})
             log(f"person {other_name} registered by {username}")
         _seed_observations(user, own, own_rhythm, log)
         _seed_observations(user, other, other_rhythm, log)
@@ -224,7 +225,7 @@ def _seed_observations(user: Any, person: Person, rhythm: list, log: Log) -> Non
 def _seed_narratives(user: Any, person: Person, narratives: list[dict], log: Log) -> None:
     for data in narratives:
         if not Narrative.objects.filter(person=person, raw_text=data["raw_text"]).exists():
-            narrative_create(user=user, person=person, data=dict(data))
+            narrative_create(user=user, data={**data, "person": person})
             log(f"{person}: {data['narrative_type']} narrative added")
     # Embedded now rather than by the outbox, so search works as soon as seeding ends.
     stale = Narrative.objects.filter(person=person).filter(
@@ -238,7 +239,7 @@ def _seed_mapper(author: Any, log: Log) -> MapperConfig:
     mapper = MapperConfig.objects.filter(config_id=DEMO_MAPPER_ID).order_by("-version").first()
     if mapper is None:
         mapper = mapper_create_version(
-            user=author, config_id=DEMO_MAPPER_ID, configuration=DEMO_MAPPER, metadata=None
+            user=author, data={"config_id": DEMO_MAPPER_ID, "configuration": DEMO_MAPPER}
         )
         log(f"mapper {DEMO_MAPPER_ID} v{mapper.version} created")
     if not MapperConfig.objects.filter(
@@ -257,17 +258,18 @@ def _seed_persona(user: Any, person: Person, mapper: MapperConfig, log: Log) -> 
         .first()
     )
     if persona is None:
-        persona = persona_generate(user=user, person=person, config_id=mapper.config_id)
+        persona = persona_generate(
+            user=user, data={"person": person, "config_id": mapper.config_id}
+        )
         fired = (persona.metadata or {}).get("rules_fired", [])
         log(f"{person}: persona generated ({len(fired)} rules fired)")
     if persona.feedback.exists():
         return
     fired = (persona.metadata or {}).get("rules_fired", [])
-    feedback_create(user=user, persona=persona, data={"rating": 4, "context": {"demo": True}})
+    feedback_create(user=user, data={"persona": persona, "rating": 4, "context": {"demo": True}})
     for rating, helpful, rule_id in zip((5, 2), (True, False), fired, strict=False):
         feedback_create(
             user=user,
-            persona=persona,
-            data={"rating": rating, "helpful": helpful, "rule_id": rule_id},
+            data={"persona": persona, "rating": rating, "helpful": helpful, "rule_id": rule_id},
         )
     log(f"{person}: feedback on the persona added")

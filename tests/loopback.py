@@ -1,18 +1,48 @@
-"""Fake remote services for tests: real HTTP servers on 127.0.0.1 and a free port."""
+"""Fake remote services for tests: real HTTP servers on 127.0.0.1 and a free port.
+
+A ``LoopbackService`` records every request and answers from its ``script`` of ``Reply``s
+first, then as the real service would (its ``answer``, which a fake overrides); a reply can
+also hang, or let the service act and lose the answer.
+"""
 
 from __future__ import annotations
 
+import json
 import threading
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    """A scripted answer. ``body=None`` with 200 means: answer as the real service would.
+
+    ``hang`` holds the request that long without answering; with ``lose_response`` the
+    service acts first, so only the answer is lost (a reverse proxy timing out, say).
+    """
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    raw: bytes | None = None
+    hang: float = 0.0
+    lose_response: bool = False
 
 
 class LoopbackService:
-    """Serves ``handler`` from a thread; the handler reaches this object as ``server.service``."""
+    """A fake service served from a thread: answers ``script`` first, then ``answer``.
 
-    def __init__(self, *, handler: type[BaseHTTPRequestHandler], path: str = "") -> None:
+    ``requests`` holds every request as a dict of ``method``, ``path``, ``headers`` (names in
+    lower case), ``raw_body`` and ``body`` (the decoded JSON, ``None`` without a body).
+    """
+
+    def __init__(self, *, path: str = "") -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.script: list[Reply] = []
         self.release = threading.Event()  # set on stop, so handlers told to hang let go
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.service = self
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}{path}"
         self._thread = threading.Thread(
@@ -28,17 +58,54 @@ class LoopbackService:
         self._server.server_close()
         self._thread.join(timeout=5)
 
+    def next_reply(self, request: dict[str, Any]) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            return self.script.pop(0) if self.script else Reply()
 
-class JsonHandler(BaseHTTPRequestHandler):
-    """A fake service's request handler: keep-alive, quiet, answering JSON bytes."""
+    def answer(self, request: dict[str, Any]) -> tuple[int, Any]:
+        """The status and JSON body the real service answers; an empty object by default."""
+        return 200, {}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Keep-alive and quiet; every method is served the same way."""
 
     protocol_version = "HTTP/1.1"
 
-    def send_json(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def _serve(self) -> None:
+        service: LoopbackService = self.server.service
+        raw_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        request = {
+            "method": self.command,
+            "path": self.path,
+            "headers": {name.lower(): value for name, value in self.headers.items()},
+            "raw_body": raw_body,
+            "body": json.loads(raw_body) if raw_body else None,
+        }
+        reply = service.next_reply(request)
+        if reply.lose_response:
+            service.answer(request)
+        if reply.hang or reply.lose_response:
+            service.release.wait(reply.hang or 30)
+            self.close_connection = True
+            return
+        if reply.raw is not None:
+            status, payload = reply.status, reply.raw
+        elif reply.body is None and reply.status == 200:
+            status, answer = service.answer(request)
+            payload = json.dumps(answer).encode()
+        else:
+            status, payload = reply.status, json.dumps(reply.body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
-        for name, value in headers.items():
+        for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)

@@ -37,9 +37,18 @@ from pgvector.django import VectorField
 
 from config.admin import celery as celery_admin
 from config.admin import theme
-from config.admin.base import LucidModelAdmin
+from config.admin.base import CreatedElsewhereMixin, LucidModelAdmin, ReadOnlyMixin
+from config.admin.cards import register_cards
 from config.admin.dashboard import chart_json, dashboard_sections
-from config.admin.display import embedding_display, json_display, time_ago, vector_display
+from config.admin.display import (
+    embedding_display,
+    json_display,
+    muted,
+    plural,
+    time_ago,
+    vector_display,
+)
+from config.admin.links import admin_url, change_url, changelist_url, counted_link, object_link
 from config.admin.paginator import EstimatedCountPaginator, estimated_row_count, is_unfiltered
 from config.embeddings import EMBEDDING_DIMENSIONS
 from config.privacy import erase_user
@@ -51,9 +60,9 @@ from config.registries import (
     embedding_columns,
     user_erasers,
 )
-from dreamcatcher.models import User
+from dreamcatcher.models import Tag, User
 from personakit.models import ApiKey
-from personakit.services import api_key_issue
+from personakit.services.api_keys import api_key_issue
 from tests.factories import UserFactory
 
 RAW_KEY = re.compile(r"lucid_[0-9a-f]{12}_[A-Za-z0-9_\-]{20,}")
@@ -132,7 +141,7 @@ def registered_sketches(sketches):
 
 @pytest.fixture
 def api_key(user):
-    return api_key_issue(user=user, name="laptop").api_key
+    return api_key_issue(user=user, data={"name": "laptop"})
 
 
 @pytest.fixture
@@ -155,11 +164,6 @@ def task_result(db):
         content_type="application/json",
         content_encoding="utf-8",
     )
-
-
-def admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
 def request_for(user):
@@ -230,6 +234,31 @@ def test_sidebar_groups_platform_and_the_five_systems(admin_user):
     listed = [item["link"] for group in groups for item in group["items"]]
     assert len(listed) == len(set(listed)), "a model is listed twice"
     assert admin_url(IntervalSchedule, "changelist") in listed
+
+
+def test_a_model_without_its_own_icon_takes_the_icon_its_app_config_names(admin_user, monkeypatch):
+    monkeypatch.setattr(admin.site._registry[Tag], "icon", None)
+
+    groups = theme.sidebar_navigation(request_for(admin_user))
+
+    icons = {item["link"]: item["icon"] for group in groups for item in group["items"]}
+    assert icons[admin_url(Tag, "changelist")] == "bedtime"  # DreamcatcherConfig.admin_icon
+
+
+def test_command_search_finds_the_platform_models_named_by_settings(admin_client, api_key):
+    search = reverse("admin:search")
+
+    found = admin_client.get(search, {"s": api_key.user.username, "extended": 1})
+    key = admin_client.get(search, {"s": api_key.name, "extended": 1})
+
+    assert found.status_code == key.status_code == 200
+    assert admin_url(User, "change", api_key.user.pk) in found.content.decode()
+    assert admin_url(ApiKey, "change", api_key.pk) in key.content.decode()
+    assert theme.search_models(None) == [
+        settings.AUTH_USER_MODEL.lower(),
+        settings.LUCID_API_KEY_MODEL.lower(),
+        "auth.group",
+    ]
 
 
 def test_sidebar_hides_what_the_user_may_not_see(db):
@@ -340,6 +369,39 @@ def test_sections_follow_platform_then_the_systems(admin_user, extra_cards):
     assert {"Dreamcatcher", "Dreamscape"} <= set(systems)
     known = [system for system in systems if system in canonical]
     assert known == sorted(known, key=canonical.index)
+
+
+def test_register_cards_names_and_orders_a_systems_cards(admin_user):
+    def first(request):
+        return {"metrics": [("First", 1)]}
+
+    def second(request):
+        return {"chart": {"labels": ["a"], "datasets": [{"label": "n", "data": [2]}]}}
+
+    register_cards(
+        system="Dreamshot",
+        app="tests",
+        cards=[("first", "First card", first, "metrics"), ("second", "Second", second, "chart")],
+    )
+    try:
+        (section,) = [
+            section
+            for section in dashboard_sections(request_for(admin_user))
+            if section.system == "Dreamshot"
+        ]
+        registered = dashboard_cards["tests.second"]
+    finally:
+        dashboard_cards.unregister("tests.first")
+        dashboard_cards.unregister("tests.second")
+
+    assert [card.name for card in section.cards][:2] == ["tests.first", "tests.second"]
+    assert not any(card.failed for card in section.cards)
+    assert (registered.title, registered.template, registered.order) == (
+        "Second",
+        "admin/cards/chart.html",
+        20,
+    )
+    assert 'class="chart"' in section.cards[1].html
 
 
 def test_chart_json_styles_datasets_without_their_own_colours():
@@ -521,7 +583,7 @@ def test_only_the_name_of_a_key_can_be_changed(admin_client, api_key, other_user
 
 
 def test_revoke_action_revokes_the_selected_keys(admin_client, api_key, user):
-    other = api_key_issue(user=user, name="other").api_key
+    other = api_key_issue(user=user, data={"name": "other"})
 
     response = admin_client.post(
         admin_url(ApiKey, "changelist"),
@@ -549,6 +611,30 @@ def test_save_and_revoke_from_the_change_page(admin_client, api_key):
     assert not api_key.is_active
     page = admin_client.get(admin_url(ApiKey, "change", api_key.pk)).content.decode()
     assert "Save and revoke" not in page  # nothing left to revoke
+
+
+@pytest.mark.django_db
+def test_read_only_admins_refuse_every_write_and_created_elsewhere_ones_refuse_adding(
+    admin_client, admin_user
+):
+    request = request_for(admin_user)
+    created_elsewhere = [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, CreatedElsewhereMixin)
+    ]
+    read_only = [
+        model_admin for model_admin in created_elsewhere if isinstance(model_admin, ReadOnlyMixin)
+    ]
+    assert read_only, "no admin is built on ReadOnlyModelAdmin"
+    assert len(created_elsewhere) > len(read_only)
+
+    for model_admin in read_only:
+        assert not model_admin.has_change_permission(request)
+        assert not model_admin.has_delete_permission(request)
+    for model_admin in created_elsewhere:
+        assert not model_admin.has_add_permission(request)
+        assert admin_client.get(admin_url(model_admin.model, "add")).status_code == 403
 
 
 def test_keys_cannot_be_deleted(admin_client, api_key):
@@ -733,7 +819,7 @@ def test_is_unfiltered():
 
 def test_changelist_prints_an_estimated_total(admin_client, user, monkeypatch):
     for n in range(6):
-        api_key_issue(user=user, name=f"key {n}")
+        api_key_issue(user=user, data={"name": f"key {n}"})
     _analyze(ApiKey._meta.db_table)
     monkeypatch.setattr(EstimatedCountPaginator, "estimate_threshold", 5)
 
@@ -822,6 +908,30 @@ def test_json_display_is_escaped_indented_and_folds_big_values():
     assert big.startswith('<details class="lucid-json-fold">')
     assert "40 keys" in big
     assert json_display('{"from": "text"}').count("\n") == 2  # JSON text is parsed first
+
+
+def test_links_point_at_the_admin_and_mute_what_is_missing(api_key):
+    changelist = reverse("admin:personakit_apikey_changelist")
+
+    assert admin_url(ApiKey, "changelist", query="status=usable") == f"{changelist}?status=usable"
+    assert changelist_url(ApiKey) == changelist
+    assert change_url(api_key) == reverse("admin:personakit_apikey_change", args=[api_key.pk])
+    assert changelist_url(DreamSketch) is None  # not registered in the admin
+    assert change_url(DreamSketch(pk=1)) is None
+    three = counted_link(ApiKey, 3, "key", f"user={api_key.user_id}")
+    assert f'href="{changelist}?user={api_key.user_id}"' in three
+    assert ">3 keys</a>" in three
+    assert counted_link(ApiKey, 0, "key", "user=x") == muted("0 keys")
+    assert 'href="' not in muted("0 keys")
+    link = object_link(api_key, "<laptop>")
+    assert f'href="{admin_url(ApiKey, "change", api_key.pk)}"' in link
+    assert "&lt;laptop&gt;" in link
+    assert object_link(None) == muted("—")
+    assert (plural(1, "dream"), plural(2, "dream"), plural(0, "dream")) == (
+        "1 dream",
+        "2 dreams",
+        "0 dreams",
+    )
 
 
 def test_time_ago():

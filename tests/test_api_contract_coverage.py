@@ -1,4 +1,5 @@
-"""Every viewset route registered under /api/v1/ has an ``ApiContract`` test class."""
+"""Every route under /api/v1/ has a contract test class: viewsets an ``ApiContract``, plain
+``APIView`` routes an ``ApiViewContract`` (``config.testing``)."""
 
 import importlib
 from pathlib import Path
@@ -6,25 +7,24 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from config.testing import ApiContract
+from config.testing import ApiContract, ApiViewContract
 
 ROOT = Path(settings.BASE_DIR)
 
 
-def registered_viewset_routes() -> set[str]:
+def registered_api_routes() -> set[str]:
+    """A viewset by its route (``api:<app>:<basename>``), an APIView by its URL name."""
     routes = set()
 
     def walk(patterns, namespace):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, ":".join(filter(None, [namespace, pattern.namespace])))
-            elif (
-                isinstance(pattern, URLPattern)
-                and hasattr(pattern.callback, "cls")
-                and pattern.name
-                and pattern.name.endswith("-list")
-            ):
-                routes.add(f"{namespace}:{pattern.name.removesuffix('-list')}")
+            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "cls"):
+                if getattr(pattern.callback, "actions", None) is None:
+                    routes.add(f"{namespace}:{pattern.name}")
+                elif pattern.name.endswith("-list"):
+                    routes.add(f"{namespace}:{pattern.name.removesuffix('-list')}")
 
     walk(get_resolver().url_patterns, "")
     return {route for route in routes if route.startswith("api:")}
@@ -40,11 +40,13 @@ def contract_routes() -> set[str]:
             yield sub
             yield from subclasses(sub)
 
-    return {sub.route for sub in subclasses(ApiContract) if hasattr(sub, "route")}
+    contracts = [*subclasses(ApiContract), *subclasses(ApiViewContract)]
+    return {sub.route for sub in contracts if hasattr(sub, "route")}
 
 
 def test_every_api_route_has_a_contract_test():
-    routes = registered_viewset_routes()
-    assert "api:personakit:api-key" in routes  # the walk itself works
+    routes = registered_api_routes()
+    # The walk itself finds both kinds of route.
+    assert {"api:personakit:api-key", "api:me", "api:dreamcatcher:activity"} <= routes
     missing = routes - contract_routes()
-    assert not missing, f"API routes without an ApiContract test class: {sorted(missing)}"
+    assert not missing, f"API routes without a contract test class: {sorted(missing)}"

@@ -7,10 +7,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 
 from config.api.pagination import CursorPagination, PageNumberPagination
-from config.api.viewsets import OwnerScopedViewSet
+from config.api.viewsets import CallerReadOnlyViewSet
 from config.testing import assert_error_shape
 from personakit.models import ApiKey
-from personakit.services import api_key_issue
+from personakit.services.api_keys import api_key_issue
 
 
 class ExplodingViewSet(viewsets.ViewSet):
@@ -27,7 +27,7 @@ class KeySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "created_at"]
 
 
-class KeysByCursor(OwnerScopedViewSet):
+class KeysByCursor(CallerReadOnlyViewSet):
     queryset = ApiKey.objects.all()
     serializer_class = KeySerializer
     pagination_class = CursorPagination
@@ -56,7 +56,7 @@ def test_database_constraint_violation_is_400_not_500(client_for, user):
 def test_page_size_follows_the_query(client_for, user):
     client = client_for(user)
     for index in range(3):
-        api_key_issue(user=user, name=f"k{index}")
+        api_key_issue(user=user, data={"name": f"k{index}"})
     body = client.get("/api/v1/personakit/api-keys?page_size=1").json()
     assert (len(body["results"]), body["count"]) == (1, 4)
 
@@ -69,7 +69,7 @@ def test_page_size_is_capped_at_1000(rf, paginator):
 
 @pytest.mark.urls(__name__)
 def test_cursor_pagination_walks_every_row_once(client_for, user):
-    made = {str(api_key_issue(user=user, name=f"k{index}").api_key.pk) for index in range(7)}
+    made = {str(api_key_issue(user=user, data={"name": f"k{index}"}).pk) for index in range(7)}
     client = client_for(user)
     seen, url = [], "/cursor?page_size=3"
     while url:
@@ -83,7 +83,7 @@ def test_cursor_pagination_walks_every_row_once(client_for, user):
 
 def test_ordering_and_filtering(client_for, user):
     for name in ("b", "a", "c"):
-        api_key_issue(user=user, name=name)
+        api_key_issue(user=user, data={"name": name})
     client = client_for(user)
     names = [
         row["name"]

@@ -12,19 +12,19 @@ from django.utils import timezone
 
 from config.testing import assert_error_shape
 from personakit.models import ApiKey
-from personakit.services import api_key_issue, api_key_revoke, api_key_verify
+from personakit.services.api_keys import api_key_issue, api_key_revoke, api_key_verify
 
 
 def test_key_shape_and_only_a_keyed_hash_is_stored(user):
-    issued = api_key_issue(user=user, name="laptop")
+    issued = api_key_issue(user=user, data={"name": "laptop"})
     scheme, prefix, secret = issued.raw_key.split("_", 2)
     assert scheme == "lucid"
-    assert prefix == issued.api_key.prefix
+    assert prefix == issued.prefix
     assert len(secret) >= 43  # 32 random bytes, base64url
     expected = hmac.new(
         settings.API_KEY_SECRET.encode(), issued.raw_key.encode(), hashlib.sha256
     ).hexdigest()
-    assert issued.api_key.api_key_hash == expected
+    assert issued.api_key_hash == expected
     with connection.cursor() as cursor:
         cursor.execute('SELECT row_to_json(k)::text FROM "personakit"."api_keys" k')
         stored = " ".join(row[0] for row in cursor.fetchall())
@@ -53,17 +53,15 @@ def test_wrong_keys_do_not_verify(user, tamper):
 
 
 def test_expired_key_is_401(api_client, user):
-    issued = api_key_issue(user=user, expires_in_days=1)
-    ApiKey.objects.filter(pk=issued.api_key.pk).update(
-        expires_at=timezone.now() - timedelta(seconds=1)
-    )
+    issued = api_key_issue(user=user, data={"expires_in_days": 1})
+    ApiKey.objects.filter(pk=issued.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {issued.raw_key}")
     assert_error_shape(api_client.get("/api/v1/me"), 401, "invalid_api_key")
 
 
 def test_revoked_key_is_401(api_client, user):
     issued = api_key_issue(user=user)
-    api_key_revoke(api_key=issued.api_key)
+    api_key_revoke(api_key=issued)
     api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {issued.raw_key}")
     assert_error_shape(api_client.get("/api/v1/me"), 401, "invalid_api_key")
 
@@ -85,14 +83,14 @@ def test_last_used_at_is_written_at_most_once_a_minute(api_client, user):
     issued = api_key_issue(user=user)
     api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {issued.raw_key}")
     assert api_client.get("/api/v1/me").status_code == 200
-    first = ApiKey.objects.get(pk=issued.api_key.pk).last_used_at
+    first = ApiKey.objects.get(pk=issued.pk).last_used_at
     assert first is not None
     for _ in range(3):
         api_client.get("/api/v1/me")
-    assert ApiKey.objects.get(pk=issued.api_key.pk).last_used_at == first
-    ApiKey.objects.filter(pk=issued.api_key.pk).update(last_used_at=first - timedelta(minutes=2))
+    assert ApiKey.objects.get(pk=issued.pk).last_used_at == first
+    ApiKey.objects.filter(pk=issued.pk).update(last_used_at=first - timedelta(minutes=2))
     api_client.get("/api/v1/me")
-    assert ApiKey.objects.get(pk=issued.api_key.pk).last_used_at > first
+    assert ApiKey.objects.get(pk=issued.pk).last_used_at > first
 
 
 def test_create_api_key_command(user, capsys):

@@ -20,9 +20,11 @@ from django_celery_results.models import TaskResult
 from config import tasks
 from config.beat import LeaderElectedScheduler
 from config.celery_app import app as celery_app
+from config.embeddings.backfill import pending_counts
 from config.health import HEARTBEAT_KEY
 from config.schedules import Crontab, PeriodicTaskSpec
 from config.tasks import backfill_embeddings, cleanup_task_results, heartbeat
+from personakit.tests.factories import NarrativeFactory
 
 WAIT = 30.0  # upper bound for anything the worker or beat has to do; never a duration check
 
@@ -159,12 +161,14 @@ def test_backfill_skips_while_another_run_holds_its_lock():
 
 @pytest.mark.django_db
 def test_backfill_runs_the_embedding_backfill_and_releases_its_lock():
-    pytest.importorskip("config.embeddings.backfill")
+    NarrativeFactory()  # a registered embedding column with a row still to embed
+    pending = pending_counts()
+    assert sum(pending.values()) == 1
 
     counts = backfill_embeddings()
 
-    assert isinstance(counts, dict)
-    assert all(isinstance(count, int) for count in counts.values())
+    assert counts == pending  # every registered column, with the rows it embedded
+    assert set(pending_counts().values()) <= {0}
     assert cache.get(tasks.BACKFILL_LOCK_KEY) is None
 
 

@@ -3,13 +3,11 @@ loopback standing in for an OpenAI-compatible service, and a real pgvector table
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import uuid
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from io import StringIO
 from typing import Any
 
@@ -33,7 +31,7 @@ from config.embeddings.backfill import backfill_all, embed_queryset, pending_cou
 from config.embeddings.local import WORDLLAMA_DIMENSIONS, WordLlamaProvider
 from config.embeddings.openai import OpenAICompatibleProvider
 from config.registries import EmbeddingColumn, embedding_columns
-from tests.loopback import JsonHandler, LoopbackService
+from tests.loopback import LoopbackService, Reply
 
 
 @pytest.fixture(autouse=True)
@@ -132,17 +130,6 @@ def test_texts_of_very_different_lengths_come_back_in_order(local_provider):
 # --- OpenAI-compatible HTTP provider against a fake service on loopback ---------------------------
 
 
-@dataclass
-class Reply:
-    """What the fake service answers to one request; ``body=None`` with 200 means embeddings."""
-
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    raw: bytes | None = None
-    hang: float = 0.0
-
-
 def fake_vector(text: str, dimensions: int) -> np.ndarray:
     return np.random.default_rng(zlib.crc32(text.encode())).standard_normal(dimensions)
 
@@ -158,23 +145,15 @@ class FakeEmbeddingService(LoopbackService):
     """
 
     def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.script: list[Reply] = []
         self.dimensions = EMBEDDING_DIMENSIONS
         self.too_long: str | None = None  # inputs containing this are refused like OpenAI does
-        super().__init__(handler=_FakeHandler, path="/v1")
+        super().__init__(path="/v1")
 
-    def next_reply(self, request: dict[str, Any]) -> Reply:
-        with self._lock:
-            self.requests.append(request)
-            if self.script:
-                return self.script.pop(0)
-        if self.too_long and any(self.too_long in text for text in request["body"]["input"]):
+    def answer(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body = request["body"]
+        if self.too_long and any(self.too_long in text for text in body["input"]):
             message = "This model's maximum context length is 8192 tokens"
-            return Reply(400, body={"error": {"message": message, "type": "invalid_request_error"}})
-        return Reply()
-
-    def embeddings_body(self, body: dict[str, Any]) -> dict[str, Any]:
+            return 400, {"error": {"message": message, "type": "invalid_request_error"}}
         data = [
             {
                 "object": "embedding",
@@ -183,29 +162,11 @@ class FakeEmbeddingService(LoopbackService):
             }
             for i, text in enumerate(body["input"])
         ]
-        return {"object": "list", "model": body["model"], "data": data[::-1]}
+        return 200, {"object": "list", "model": body["model"], "data": data[::-1]}
 
     @property
     def inputs(self) -> list[list[str]]:
         return [request["body"]["input"] for request in self.requests]
-
-
-class _FakeHandler(JsonHandler):
-    def do_POST(self) -> None:
-        service: FakeEmbeddingService = self.server.service
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        reply = service.next_reply({"path": self.path, "headers": dict(self.headers), "body": body})
-        if reply.hang:
-            service.release.wait(reply.hang)
-            self.close_connection = True
-            return
-        if reply.raw is not None:
-            payload = reply.raw
-        elif reply.body is None and reply.status == 200:
-            payload = json.dumps(service.embeddings_body(body)).encode()
-        else:
-            payload = json.dumps(reply.body).encode()
-        self.send_json(reply.status, payload, reply.headers)
 
 
 @pytest.fixture
@@ -251,7 +212,7 @@ def test_batches_requests_and_sends_model_and_key(service, make_provider):
     assert service.inputs == [["text 0", "text 1"], ["text 2", "text 3"], ["text 4"]]
     for request in service.requests:
         assert request["path"] == "/v1/embeddings"
-        assert request["headers"]["Authorization"] == "Bearer sk-test"
+        assert request["headers"]["authorization"] == "Bearer sk-test"
         assert request["body"]["model"] == "fake-embed-1"
     assert vectors.shape == (5, EMBEDDING_DIMENSIONS)
     assert vectors.dtype == np.float32
@@ -388,7 +349,7 @@ def test_get_provider_builds_the_http_provider_from_settings(service, settings):
 
     provider.embed(["a", "b", "c", "d"])
     assert service.inputs == [["a", "b", "c"], ["d"]]
-    assert service.requests[0]["headers"]["Authorization"] == "Bearer sk-from-settings"
+    assert service.requests[0]["headers"]["authorization"] == "Bearer sk-from-settings"
 
     settings.EMBEDDING_API_MODEL = "fake-embed-3"  # a settings change replaces the cached one
     assert get_provider().model_name == "fake-embed-3"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -12,7 +14,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from config import outbox
+from config.celery_app import app as celery_app
 from config.outbox import (
     drain,
     enqueue,
@@ -28,6 +30,7 @@ from config.outbox import (
     outbox_retry,
     retry_delay,
 )
+from config.platform_models import get_outbox_model
 from config.tasks import drain_outbox
 from tests import outbox_handlers as helpers
 from tests.outbox_handlers import EFFECT_TASK, FAILING_TASK, effects
@@ -36,7 +39,8 @@ from tests.test_runstack import database_url_of_this_test
 WAIT = 30.0  # an upper bound for anything another thread or process has to do
 
 committed_db = pytest.mark.django_db(transaction=True)
-OutboxTask = apps.get_model("personakit", "OutboxTask")
+OutboxTask = get_outbox_model()
+SEND_KICK = outbox._send_kick  # the real one, before ``kicks`` replaces it in each test
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +49,22 @@ def kicks(monkeypatch):
     sent: list[None] = []
     monkeypatch.setattr(outbox, "_send_kick", lambda: sent.append(None))
     return sent
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Kicks really sent, to a broker address where nothing listens (Redis down)."""
+    with socket.socket() as probe:  # free a moment ago, so nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(outbox, "_send_kick", SEND_KICK)
+    monkeypatch.setattr(celery_app.conf, "broker_url", f"redis://127.0.0.1:{port}/0")
+    # Pooled connections would still reach the real broker: start from empty pools.
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    yield
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
 
 
 @pytest.fixture
@@ -136,13 +156,15 @@ def test_enqueue_rejects_programming_errors(handlers):
     assert not OutboxTask.objects.exists()
 
 
-def test_a_broker_outage_does_not_break_the_callers_commit(monkeypatch):
-    def unreachable():
-        raise ConnectionError("redis is down")
+@committed_db
+def test_a_broker_outage_does_not_break_the_callers_commit(handlers, broker_down, caplog):
+    with caplog.at_level(logging.WARNING, logger="config.outbox"), transaction.atomic():
+        task = enqueue(EFFECT_TASK, {"key": "k"})
+    # The kick ran on commit, failed, and was only logged: the task waits for beat.
 
-    monkeypatch.setattr(outbox, "_send_kick", unreachable)
-
-    outbox.kick()  # logged, not raised
+    assert OutboxTask.objects.get(pk=task.pk).status == "pending"
+    assert "could not kick the outbox drainer; beat will drain" in caplog.text
+    assert any(record.exc_info for record in caplog.records)  # with the broker's error
 
 
 # --- drain -----------------------------------------------------------------------------------

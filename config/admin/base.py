@@ -1,8 +1,11 @@
-"""``LucidModelAdmin``: the base every app's admin subclasses.
+"""``LucidModelAdmin``: the base every app's admin subclasses, and its read-only variants.
 
 It pages big tables without ``COUNT(*)``, shows JSON indented, keeps embedding vectors out
 of forms and out of changelist queries (their dimensions are measured in SQL instead), and
-sets the unfold options every screen should share.
+sets the unfold options every screen should share. ``ReadOnlyModelAdmin`` and
+``ReadOnlyTabularInline`` show rows that only services, workers or the database write;
+``CreatedElsewhereMixin`` only takes "add" away. ``copy_saved_row`` serves admins that save
+through a service.
 """
 
 from __future__ import annotations
@@ -32,6 +35,18 @@ INLINE_FORMFIELD_OVERRIDES = {**FORMFIELD_OVERRIDES_INLINE, **JSON_FORMFIELD_OVE
 def vector_fields(model: type[models.Model]) -> list[models.Field]:
     """The model's embedding columns (pgvector fields)."""
     return [f for f in model._meta.concrete_fields if isinstance(f, VECTOR_FIELD_TYPES)]
+
+
+def copy_saved_row(*, source: models.Model, target: models.Model) -> None:
+    """Make ``target`` the row ``source`` is, as stored.
+
+    For a ``save_model`` that writes through a service: the admin then logs and redirects to
+    the object it passed in, which must be the row the service wrote.
+    """
+    for field in type(source)._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    target._state.adding = False
+    target._state.db = source._state.db
 
 
 class _VectorColumnsMixin:
@@ -92,14 +107,29 @@ class LucidStackedInline(_VectorColumnsMixin, StackedInline):
     show_change_link = True
 
 
-class ReadOnlyModelAdmin(LucidModelAdmin):
-    """Rows that services, workers or the database write (views, logs): shown, never edited."""
+class CreatedElsewhereMixin:
+    """Rows another path creates (the API, a service, a worker): never added in the admin.
+
+    For a model admin or an inline; say at the class why the rows come from elsewhere.
+    """
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyMixin(CreatedElsewhereMixin):
+    """Rows that services, workers or the database write (views, logs): shown, never edited."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyModelAdmin(ReadOnlyMixin, LucidModelAdmin):
+    """A model admin that only shows its rows."""
+
+
+class ReadOnlyTabularInline(ReadOnlyMixin, LucidTabularInline):
+    """An inline that only shows its rows."""

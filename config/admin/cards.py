@@ -1,11 +1,13 @@
-"""The platform's dashboard cards: accounts, embedding coverage, Celery and beat.
+"""Dashboard cards: ``register_cards``, with which every app (and the platform) registers its
+cards, and the platform's own: accounts, embedding coverage, Celery and beat.
 
-Models are looked up through the app registry, never imported: the platform must not
-depend on an app's modules (``personakit`` owns API keys).
+Models are looked up through settings and the app registry, never imported: the platform
+depends on no app's modules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,18 +17,21 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
-from config.admin.display import time_ago
+from config.admin.display import muted, time_ago
+from config.admin.links import change_url, changelist_url
+from config.platform_models import get_api_key_model
 from config.registries import DashboardCard, EmbeddingColumn, dashboard_cards, embedding_columns
 
 if TYPE_CHECKING:
     from django.db.models import Model
     from django.http import HttpRequest
+
+# (name, title, render, template): a card as ``register_cards`` takes it.
+CardSpec = tuple[str, str, Callable[["HttpRequest"], dict[str, Any]], str]
 
 SIGNUP_DAYS = 30
 TASK_WINDOW = timedelta(hours=24)
@@ -49,22 +54,23 @@ TASK_STATES = (
 ALWAYS_SHOWN_STATES = {"SUCCESS", "FAILURE"}
 
 
-def changelist_url(model: type[Model], query: str = "") -> str | None:
-    """The admin changelist of ``model`` (with ``?query``), or None if it is not registered."""
-    opts = model._meta
-    try:
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    except NoReverseMatch:
-        return None
-    return f"{url}?{query}" if query else url
+def register_cards(*, system: str, app: str, cards: Iterable[CardSpec]) -> None:
+    """Register a system's dashboard cards, shown in the order listed.
 
-
-def _change_url(obj: Model) -> str | None:
-    opts = obj._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    except NoReverseMatch:
-        return None
+    Each card is ``(name, title, render, template)``: registered as ``"<app>.<name>"`` with
+    the bundled template ``admin/cards/<template>.html`` (``"metrics"`` or ``"chart"``).
+    """
+    for position, (name, title, render, template) in enumerate(cards, start=1):
+        dashboard_cards.register(
+            DashboardCard(
+                name=f"{app}.{name}",
+                title=title,
+                render=render,
+                template=f"admin/cards/{template}.html",
+                system=system,
+                order=position * 10,
+            )
+        )
 
 
 def _label(text: str, variant: str) -> str:
@@ -73,7 +79,7 @@ def _label(text: str, variant: str) -> str:
 
 def _moment(moment: Any) -> str:
     if moment is None:
-        return mark_safe('<span style="opacity: .65;">never</span>')
+        return muted("never")
     return format_html(
         '<span title="{}">{}</span>',
         date_format(timezone.localtime(moment), "DATETIME_FORMAT"),
@@ -97,7 +103,7 @@ def accounts(request: HttpRequest) -> dict[str, Any]:
         ("Staff", users["staff"], changelist_url(user_model, "is_staff__exact=1")),
         ("New in 7 days", users["new"], None),
     ]
-    api_key_model = apps.get_model("personakit", "ApiKey")
+    api_key_model = get_api_key_model()
     usable = Q(is_active=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
     keys = api_key_model.objects.aggregate(
         usable=Count("pk", filter=usable),
@@ -252,7 +258,7 @@ def _periodic_task_table(periodic_task_model: type[Model]) -> dict[str, Any]:
     ).order_by("name")[:PERIODIC_TASKS_SHOWN]
     rows = []
     for task in periodic_tasks:
-        url = _change_url(task)
+        url = change_url(task)
         name = format_html('<a href="{}" class="text-primary-600">{}</a>', url, task.name)
         schedule = task.crontab.human_readable if task.crontab_id else str(task.scheduler or "")
         rows.append(
@@ -267,32 +273,12 @@ def _periodic_task_table(periodic_task_model: type[Model]) -> dict[str, Any]:
     return {"headers": ["Periodic task", "Schedule", "State", "Last run", "Runs"], "rows": rows}
 
 
-dashboard_cards.register(
-    DashboardCard(
-        name="platform.accounts",
-        title="Accounts",
-        render=accounts,
-        template="admin/cards/chart.html",
-        system="Platform",
-        order=10,
-    )
-)
-dashboard_cards.register(
-    DashboardCard(
-        name="platform.embeddings",
-        title="Embeddings",
-        render=embeddings,
-        system="Platform",
-        order=30,
-    )
-)
-dashboard_cards.register(
-    DashboardCard(
-        name="platform.background_work",
-        title="Background work",
-        render=background_work,
-        template="admin/cards/chart.html",
-        system="Platform",
-        order=20,
-    )
+register_cards(
+    system="Platform",
+    app="platform",
+    cards=[
+        ("accounts", "Accounts", accounts, "chart"),
+        ("background_work", "Background work", background_work, "chart"),
+        ("embeddings", "Embeddings", embeddings, "metrics"),
+    ],
 )

@@ -32,7 +32,7 @@ from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
-from config.admin.base import LucidModelAdmin
+from config.admin.base import CreatedElsewhereMixin, LucidModelAdmin
 from config.admin.display import json_display, text_display, time_ago
 from config.admin.widgets import PrettyJSONWidget
 
@@ -172,7 +172,7 @@ class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin, LucidModelAdmin):
         return obj.crontab.human_readable if obj.crontab_id else "—"
 
 
-class PeriodicTaskInline(TabularInline):
+class PeriodicTaskInline(CreatedElsewhereMixin, TabularInline):
     model = PeriodicTask
     fields = ("name", "task", "enabled", "last_run_at", "total_run_count")
     readonly_fields = fields
@@ -181,9 +181,6 @@ class PeriodicTaskInline(TabularInline):
     show_change_link = True
     verbose_name = "periodic task using this schedule"
     verbose_name_plural = "periodic tasks using this schedule"
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 class ScheduleAdmin(LucidModelAdmin):
@@ -210,8 +207,9 @@ class IntervalScheduleAdmin(beat_admin.IntervalScheduleAdmin, ScheduleAdmin):
 # --- django-celery-results ---------------------------------------------------------------------
 
 
-class TaskResultAdmin(results_admin.TaskResultAdmin, LucidModelAdmin):
-    """Task results, read-only: state as a label, result and meta as JSON, traceback as text."""
+class TaskResultAdmin(CreatedElsewhereMixin, results_admin.TaskResultAdmin, LucidModelAdmin):
+    """Task results, read-only (workers write them): state as a label, result and meta as
+    JSON, traceback as text."""
 
     icon = "task_alt"
     list_display = (
@@ -275,9 +273,6 @@ class TaskResultAdmin(results_admin.TaskResultAdmin, LucidModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [*super().get_readonly_fields(request, obj), *self.readonly_display_fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # results are written by workers only
-
     @display(description="State", label=TASK_STATE_LABELS, ordering="status")
     def state(self, obj: TaskResult) -> str:
         return obj.status
@@ -310,13 +305,10 @@ class TaskResultAdmin(results_admin.TaskResultAdmin, LucidModelAdmin):
         return json_display(obj.meta)
 
 
-class GroupResultAdmin(results_admin.GroupResultAdmin, LucidModelAdmin):
+class GroupResultAdmin(CreatedElsewhereMixin, results_admin.GroupResultAdmin, LucidModelAdmin):
     icon = "account_tree"
     readonly_fields = ("group_id", "date_created", "date_done", "result_display")
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     @display(description="Result")
     def result_display(self, obj: GroupResult) -> SafeString:

@@ -1,4 +1,5 @@
-"""Read-only renderings for the admin: JSON made readable, vectors summarised, never dumped."""
+"""Read-only renderings for the admin: JSON made readable, vectors summarised, never dumped;
+counts with their noun, and muted text for what is empty."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ _PRE_STYLE = (
     " max-height: 32rem; overflow: auto;"
 )
 _MUTED_STYLE = "opacity: .65;"
+
+
+def muted(text: str) -> SafeString:
+    """``text`` (escaped) greyed out: an empty value, "never", a count of zero."""
+    return format_html('<span style="{}">{}</span>', _MUTED_STYLE, text)
+
+
+def plural(count: int, noun: str) -> str:
+    """A count with its noun: "1 dream", "3 dreams" (regular plurals only)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def json_text(value: Any) -> str:
@@ -52,7 +63,7 @@ def json_display(value: Any) -> SafeString:
     (which a JSONField stores as SQL NULL anyway).
     """
     if value is None:
-        return format_html('<span style="{}">—</span>', _MUTED_STYLE)
+        return muted("—")
     if isinstance(value, str | bytes):
         with contextlib.suppress(ValueError):
             value = json.loads(value)
@@ -71,7 +82,7 @@ def json_display(value: Any) -> SafeString:
 def text_display(value: str | None) -> SafeString:
     """Preformatted text (a traceback, a log), escaped and wrapped; folded when long."""
     if not value:
-        return format_html('<span style="{}">—</span>', _MUTED_STYLE)
+        return muted("—")
     pre = format_html('<pre class="lucid-text" style="{}">{}</pre>', _PRE_STYLE, value)
     lines = value.count("\n") + 1
     if lines < JSON_FOLD_LINES * 3:

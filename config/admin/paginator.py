@@ -35,8 +35,8 @@ FROM tree JOIN pg_class c ON c.oid = tree.oid
 def estimated_row_count(db_table: str, *, using: str = "default") -> int | None:
     """The planner's row estimate for ``db_table``, or None when it has no usable estimate.
 
-    ``db_table`` is a model's ``db_table`` (``'personakit"."api_keys'`` works: it is quoted
-    into ``"personakit"."api_keys"``). Partitioned and inherited tables sum their children.
+    ``db_table`` is a model's ``db_table`` (``'schema"."table'`` works: it is quoted into
+    ``"schema"."table"``). Partitioned and inherited tables sum their children.
     Like the planner, the analysed density (rows per page) is scaled to the table's current
     size, so the estimate follows growth between two ``ANALYZE`` runs. Returns None for
     views, foreign tables, unknown relations and tables with data but never analysed.

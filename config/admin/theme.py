@@ -2,7 +2,9 @@
 
 ``config.settings`` imports ``UNFOLD`` from here, so this module is imported before the app
 registry is ready: it must import no models, and builds everything model-related lazily,
-per request (the callables below).
+per request (the callables below). It names no app: the platform's models come from settings
+(``AUTH_USER_MODEL``, ``LUCID_API_KEY_MODEL``), and each system's icon from its app config's
+``admin_icon``.
 """
 
 from __future__ import annotations
@@ -14,32 +16,34 @@ from django.urls import reverse_lazy
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-# Shown under "Platform", in this order, rather than under the app that defines them.
+# Shown under "Platform", in this order, rather than under the app that defines them. A name
+# in capitals is the setting that names the model.
 PLATFORM_MODELS = (
     ("AUTH_USER_MODEL", "person"),
     ("auth.group", "group"),
-    ("personakit.apikey", "key"),
+    ("LUCID_API_KEY_MODEL", "key"),
     ("django_celery_beat.periodictask", "schedule"),
     ("django_celery_results.taskresult", "task_alt"),
 )
-
-SYSTEM_ICONS = {
-    "dreamcatcher": "bedtime",
-    "personakit": "psychology",
-    "aurum": "wb_sunny",
-    "dreamshot": "photo_camera",
-    "dreamscape": "landscape",
-}
+# Model search scans with icontains; only small tables take part.
+SEARCHED_MODELS = ("AUTH_USER_MODEL", "LUCID_API_KEY_MODEL", "auth.group")
 DEFAULT_MODEL_ICON = "table_rows"
 
 
-def _platform_labels() -> list[tuple[str, str]]:
+def _model_label(name: str) -> str:
+    """``app_label.modelname`` of a label, or of the model a setting in capitals names."""
     from django.conf import settings
 
-    return [
-        ((settings.AUTH_USER_MODEL if label == "AUTH_USER_MODEL" else label).lower(), icon)
-        for label, icon in PLATFORM_MODELS
-    ]
+    return (getattr(settings, name) if name.isupper() else name).lower()
+
+
+def _platform_labels() -> list[tuple[str, str]]:
+    return [(_model_label(name), icon) for name, icon in PLATFORM_MODELS]
+
+
+def search_models(request: HttpRequest) -> list[str]:
+    """The models the command palette searches (unfold's ``COMMAND["search_models"]``)."""
+    return [_model_label(name) for name in SEARCHED_MODELS]
 
 
 def _nav_item(model_entry: dict[str, Any], icon: str | None) -> dict[str, Any]:
@@ -74,7 +78,12 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = [
         {
             "items": [
-                {"title": "Dashboard", "icon": "dashboard", "link": reverse_lazy("admin:index")}
+                {"title": "Dashboard", "icon": "dashboard", "link": reverse_lazy("admin:index")},
+                {
+                    "title": "Database health",
+                    "icon": "database",
+                    "link": reverse_lazy("database-health"),
+                },
             ]
         },
         {
@@ -87,6 +96,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
         },
     ]
     for app_label in settings.LUCID_APPS:
+        app_config = apps.get_app_config(app_label)
         app_entries = sorted(
             (entry for label, entry in entries.items() if label.split(".")[0] == app_label),
             key=lambda entry: str(entry["name"]).lower(),
@@ -95,9 +105,13 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             entries.pop(entry["model"]._meta.label_lower)
         groups.append(
             {
-                "title": apps.get_app_config(app_label).verbose_name,
+                "title": app_config.verbose_name,
                 "collapsible": len(app_entries) > 8,
-                "items": [_nav_item(entry, SYSTEM_ICONS.get(app_label)) for entry in app_entries],
+                # An app's AppConfig may name its system's icon (``admin_icon``).
+                "items": [
+                    _nav_item(entry, getattr(app_config, "admin_icon", None))
+                    for entry in app_entries
+                ],
             }
         )
     if entries:  # schedules, group results, anything not placed above
@@ -168,8 +182,7 @@ UNFOLD = {
         "navigation": sidebar_navigation,
     },
     "COMMAND": {
-        # Model search scans with icontains; only small tables take part.
-        "search_models": ["dreamcatcher.user", "personakit.apikey", "auth.group"],
+        "search_models": search_models,
         "show_history": True,
     },
 }

@@ -21,6 +21,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from config.concurrency import VersionConflict
+
 logger = logging.getLogger(__name__)
 
 
@@ -74,7 +76,19 @@ def _as_api_exception(exc: Exception) -> Exception:
     return exc
 
 
+def _version_conflict(error: VersionConflict) -> Response:
+    body = {
+        **single_error("version_conflict", str(error), error.field),
+        "current_version": error.current_version,
+    }
+    headers = {"ETag": f'"{error.current_version}"'}
+    return Response(body, status=status.HTTP_409_CONFLICT, headers=headers)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, VersionConflict):
+        set_rollback()
+        return _version_conflict(exc)
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:

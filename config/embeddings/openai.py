@@ -1,11 +1,12 @@
 """An OpenAI-compatible embeddings API over HTTP (OpenAI itself, or any server speaking its API).
 
 ``POST {EMBEDDING_API_BASE_URL}/embeddings`` with ``{"model", "input": [...]}`` in batches of
-``EMBEDDING_API_BATCH_SIZE``. Timeouts, connection errors, 408, 409, 429 and 5xx are retried up
-to ``EMBEDDING_API_MAX_RETRIES`` times with exponential backoff and jitter, honouring
-``Retry-After``; any other 4xx fails at once, since sending it again cannot help. A 400, 413
-or 422 means the input was refused (typically a text longer than the model's context) and
-raises ``EmbeddingInputError``, so the backfill can skip that row and go on.
+``EMBEDDING_API_BATCH_SIZE``, through ``config.http.RetryingClient``: timeouts, connection
+errors, 408, 409, 429 and 5xx are retried up to ``EMBEDDING_API_MAX_RETRIES`` times with
+exponential backoff and jitter, honouring ``Retry-After``; any other 4xx fails at once, since
+sending it again cannot help. A 400, 413 or 422 means the input was refused (typically a text
+longer than the model's context) and raises ``EmbeddingInputError``, so the backfill can skip
+that row and go on.
 
 Vectors with fewer than 1536 dimensions (a smaller model on a self-hosted server) are
 zero-padded like the local model's, which keeps cosine similarity exact; more than 1536, or a
@@ -14,13 +15,10 @@ server whose dimension changes between responses for the same model, is an ``Emb
 
 from __future__ import annotations
 
-import json
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -31,22 +29,9 @@ from config.embeddings import (
     EmbeddingInputError,
     EmbeddingProvider,
 )
-from config.http import (
-    RETRY_AFTER_MAX,
-    backoff,
-    describe_transport_error,
-    retry_after,
-    shorten,
-)
+from config.http import RemoteServiceError, RetryingClient
 
-logger = logging.getLogger(__name__)
-
-RETRYABLE_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 INPUT_REFUSED_STATUSES = frozenset({400, 413, 422})
-# Transport failures worth another try; others (a bad URL scheme, a proxy refusing) are not.
-RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-# Waiting longer than this inside one call would stall a worker; give up and let the caller's
-# own schedule (the next backfill run, a Celery retry) come back later.
 
 
 class OpenAICompatibleProvider(EmbeddingProvider):
@@ -80,20 +65,22 @@ class OpenAICompatibleProvider(EmbeddingProvider):
                 "EMBEDDING_API_MAX_RETRIES not negative"
             )
         self.model_name = model
-        self.url = base_url.rstrip("/") + "/embeddings"
         self.batch_size = batch_size
         self.max_retries = max_retries
-        self._sleep = sleep
         self._native_dimensions: int | None = None
-        self._client = httpx.Client(
+        self.http = RetryingClient(
+            service="embedding API",
+            base_url=base_url,
             headers={
                 "Authorization": f"Bearer {api_key}",
-                "Content-Type": "application/json",
                 "Accept": "application/json",
                 "User-Agent": "lucid-embeddings",
             },
             timeout=timeout,
+            attempts=max_retries + 1,
+            sleep=sleep,
         )
+        self.url = self.http.url("/embeddings")
 
     @classmethod
     def from_settings(cls) -> OpenAICompatibleProvider:
@@ -109,7 +96,7 @@ class OpenAICompatibleProvider(EmbeddingProvider):
 
     def close(self) -> None:
         """Close the pooled HTTP connections."""
-        self._client.close()
+        self.http.close()
 
     def _embed_texts(self, texts: list[str]) -> np.ndarray:
         batches = [
@@ -138,62 +125,17 @@ class OpenAICompatibleProvider(EmbeddingProvider):
         return vectors
 
     def _post(self, body: dict[str, Any]) -> Any:
-        """POST ``body`` and return the decoded JSON, retrying what is worth retrying."""
-        attempts = self.max_retries + 1
-        for attempt in range(attempts):
-            try:
-                return self._post_once(body)
-            except _Retryable as retry:
-                if attempt == attempts - 1:
-                    raise EmbeddingError(
-                        f"embedding request to {self.url} failed after {attempts} attempt(s): "
-                        f"{retry.problem}"
-                    ) from retry.__cause__
-                delay = backoff(attempt) if retry.delay is None else retry.delay
-                logger.warning(
-                    "Embedding request to %s failed (%s); retry %d of %d in %.2f s",
-                    self.url,
-                    retry.problem,
-                    attempt + 1,
-                    self.max_retries,
-                    delay,
-                )
-                self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _post_once(self, body: dict[str, Any]) -> Any:
-        """One request: the decoded JSON, ``_Retryable``, or ``EmbeddingError`` for good."""
+        """POST ``body`` and return the decoded JSON."""
         try:
-            response = self._client.post(self.url, json=body)
-        except RETRYABLE_ERRORS as exc:
-            raise _Retryable(describe_transport_error(exc, self._client.timeout)) from exc
-        except httpx.HTTPError as exc:
-            raise EmbeddingError(f"embedding request to {self.url} failed: {exc}") from exc
-        if response.is_success:
-            try:
-                return response.json()
-            except ValueError as exc:
-                raise EmbeddingError(f"{self.url} answered with invalid JSON") from exc
-        problem = f"HTTP {response.status_code}: {_error_message(response)}"
-        if response.status_code in INPUT_REFUSED_STATUSES:
-            raise EmbeddingInputError(f"{self.url} refused the embedding request ({problem})")
-        if response.status_code not in RETRYABLE_STATUSES:
-            raise EmbeddingError(f"{self.url} refused the embedding request ({problem})")
-        delay = retry_after(response)
-        if delay is not None and delay > RETRY_AFTER_MAX:
-            raise EmbeddingError(
-                f"{self.url} asks to retry after {delay:.0f} s ({problem}); that is longer "
-                f"than the {RETRY_AFTER_MAX:.0f} s waited in-process, try later"
-            )
-        raise _Retryable(problem, delay)
-
-
-class _Retryable(Exception):
-    """A failure worth another attempt, after ``delay`` seconds if the server named one."""
-
-    def __init__(self, problem: str, delay: float | None = None) -> None:
-        super().__init__(problem)
-        self.problem, self.delay = problem, delay
+            # Embedding a text changes nothing on the server, so a resend is always safe.
+            response = self.http.request("POST", "/embeddings", json=body, idempotent=True)
+        except RemoteServiceError as exc:
+            refused = exc.status in INPUT_REFUSED_STATUSES
+            raise (EmbeddingInputError if refused else EmbeddingError)(str(exc)) from exc
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise EmbeddingError(f"{self.url} answered with invalid JSON") from exc
 
 
 def _vectors_in_input_order(payload: Any, *, expected: int, url: str) -> np.ndarray:
@@ -217,20 +159,3 @@ def _vectors_in_input_order(payload: Any, *, expected: int, url: str) -> np.ndar
         return np.asarray(rows, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise EmbeddingError(f"{url} returned embeddings with non-numeric values") from exc
-
-
-def _error_message(response: httpx.Response) -> str:
-    """The server's own error text (OpenAI's ``{"error": {"message"}}``), shortened."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = response.text.strip()
-    else:
-        error = body.get("error") if isinstance(body, dict) else None
-        if isinstance(error, dict) and error.get("message"):
-            text = str(error["message"])
-        elif isinstance(error, str):
-            text = error
-        else:
-            text = json.dumps(body)
-    return shorten(text) or response.reason_phrase

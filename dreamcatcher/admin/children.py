@@ -10,12 +10,12 @@ from django.utils.safestring import SafeString
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 
-from config.admin.base import LucidModelAdmin
-from config.admin.display import json_display
-from dreamcatcher.admin.common import TODO_STATUS_LABELS, AuthorStampsMixin, plural
-from dreamcatcher.documents import document_queue_parse
+from config.admin.base import CreatedElsewhereMixin, LucidModelAdmin
+from config.admin.display import json_display, plural
+from dreamcatcher.admin.common import TODO_STATUS_LABELS, AuthorStampsMixin
 from dreamcatcher.models import Document, Fragment, Implementation, Todo
-from dreamcatcher.services import todo_status_move_allowed
+from dreamcatcher.services.documents import document_queue_parse
+from dreamcatcher.services.dreams import todo_status_move_allowed
 
 
 class TodoForm(forms.ModelForm):
@@ -81,7 +81,9 @@ class ImplementationAdmin(AuthorStampsMixin, LucidModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(LucidModelAdmin):
+class DocumentAdmin(CreatedElsewhereMixin, LucidModelAdmin):
+    """Uploaded through the API, which stores the file; staff may retitle and re-parse."""
+
     icon = "description"
     list_display = ("title", "dream", "file_type", "file_size", "parsed", "upload_date")
     list_filter = ("parsed", "file_type")
@@ -104,9 +106,6 @@ class DocumentAdmin(LucidModelAdmin):
     )
     # The file and what parsing found are facts of the upload; only the title is staff's.
     readonly_fields = tuple(name for name in fields if name != "title")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # uploaded through the API, which stores the file
 
     @display(description="Parsed data")
     def parsed_data_display(self, obj: Document) -> SafeString:

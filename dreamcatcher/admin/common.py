@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest
 
+from config.admin.display import plural
 from dreamcatcher.choices import DreamStatus, SyncSessionStatus, TodoStatus
-from dreamcatcher.maintenance import dream_statistics_refresh
+from dreamcatcher.services.maintenance import dream_statistics_refresh
 
 DREAM_STATUS_LABELS = {
     DreamStatus.IDEA: "info",
@@ -27,10 +28,6 @@ SYNC_STATUS_LABELS = {
     SyncSessionStatus.PARTIAL: "warning",
     SyncSessionStatus.FAILED: "danger",
 }
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def report_refresh(request: HttpRequest) -> None:

@@ -13,20 +13,21 @@ from django.http import HttpRequest
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from config.admin.base import LucidModelAdmin, LucidStackedInline, LucidTabularInline
-from dreamcatcher import cache
-from dreamcatcher.admin.children import TodoForm
-from dreamcatcher.admin.common import (
-    DREAM_STATUS_LABELS,
-    AuthorStampsMixin,
-    plural,
-    report_refresh,
+from config.admin.base import (
+    CreatedElsewhereMixin,
+    LucidModelAdmin,
+    LucidStackedInline,
+    LucidTabularInline,
 )
+from config.admin.display import plural
+from dreamcatcher.admin.children import TodoForm
+from dreamcatcher.admin.common import DREAM_STATUS_LABELS, AuthorStampsMixin, report_refresh
 from dreamcatcher.choices import SyncSessionType
 from dreamcatcher.models import Document, Dream, Fragment, Implementation, Tag, Todo, User
-from dreamcatcher.selectors import dream_statistics
-from dreamcatcher.services import dream_set_tags
-from dreamcatcher.sync import SyncInProgress, sync_session_start
+from dreamcatcher.selectors import cache
+from dreamcatcher.selectors.reports import dream_statistics
+from dreamcatcher.services.dreams import dream_set_tags
+from dreamcatcher.services.sync import SyncInProgress, sync_session_start
 
 
 class DreamForm(forms.ModelForm):
@@ -92,14 +93,13 @@ class TodoInline(LucidTabularInline):
     tab = True
 
 
-class DocumentInline(LucidTabularInline):
+class DocumentInline(CreatedElsewhereMixin, LucidTabularInline):
+    """Uploaded through the API, which stores the file."""
+
     model = Document
     fields = ("title", "file_name", "file_type", "file_size", "parsed", "upload_date")
     readonly_fields = fields
     tab = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # uploaded through the API, which stores the file
 
 
 class ImplementationInline(LucidTabularInline):

@@ -15,8 +15,8 @@ from unfold.decorators import display
 from config.admin.base import LucidModelAdmin, ReadOnlyModelAdmin
 from config.admin.display import json_display, text_display, time_ago
 from dreamcatcher.admin.common import SYNC_STATUS_LABELS, report_refresh
-from dreamcatcher.maintenance import dream_statistics_last_refresh
 from dreamcatcher.models import Brand, DreamStatistics, DreamSummary, SyncSession, Tag, UserActivity
+from dreamcatcher.selectors.reports import dream_statistics_last_refresh
 
 
 @admin.register(SyncSession)

@@ -1,21 +1,26 @@
-"""Sync: start a run (``POST /sync``) and read the caller's sessions."""
+"""Sync with PipelineOS: start a run (``POST /sync``), read the caller's sessions and status."""
 
 from __future__ import annotations
 
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.viewsets import RowLevelSecurityMixin
-from dreamcatcher import selectors
-from dreamcatcher.api import filters
-from dreamcatcher.api.serializers import SyncSessionSerializer
-from dreamcatcher.api.views import TAGS, CallerRowsMixin
-from dreamcatcher.choices import SyncSessionType
+from config.api.viewsets import CallerReadOnlyViewSet, RowLevelSecurityMixin
+from dreamcatcher.choices import SyncSessionStatus, SyncSessionType
 from dreamcatcher.models import SyncSession
-from dreamcatcher.sync import SyncInProgress, sync_session_start
+from dreamcatcher.selectors.sync import sync_session_list, sync_status
+from dreamcatcher.services.sync import SyncInProgress, sync_session_start
+
+
+class SyncSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SyncSession
+        exclude = ["user"]
+        read_only_fields = [field.name for field in SyncSession._meta.fields]
 
 
 class SyncRequestSerializer(serializers.Serializer):
@@ -27,24 +32,37 @@ class SyncRequestSerializer(serializers.Serializer):
     )
 
 
+class SyncStatusSerializer(serializers.Serializer):
+    total_dreams = serializers.IntegerField()
+    synced_dreams = serializers.IntegerField()
+    unsynced_dreams = serializers.IntegerField()
+    last_sync = serializers.DateTimeField(allow_null=True, help_text="Latest synced_at.")
+
+
+class SyncSessionFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=SyncSessionStatus.choices)
+    session_type = filters.ChoiceFilter(choices=SyncSessionType.choices)
+
+    class Meta:
+        model = SyncSession
+        fields = ["status", "session_type"]
+
+
 class SyncAlreadyRunning(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "sync_in_progress"
 
 
-@extend_schema(tags=TAGS)
-class SyncSessionViewSet(CallerRowsMixin, RowLevelSecurityMixin, viewsets.ReadOnlyModelViewSet):
+class SyncSessionViewSet(CallerReadOnlyViewSet):
     """The caller's sync runs with their counts and errors (read-only)."""
 
-    row_level_security = True
     queryset = SyncSession.objects.all()
     serializer_class = SyncSessionSerializer
-    filterset_class = filters.SyncSessionFilter
+    filterset_class = SyncSessionFilter
     ordering_fields = ["started_at", "completed_at", "status"]
-    selector = staticmethod(selectors.sync_session_list)
+    selector = staticmethod(sync_session_list)
 
 
-@extend_schema(tags=TAGS)
 class SyncView(RowLevelSecurityMixin, APIView):
     """Start syncing the caller's unsynced dreams; follow it at ``sync-sessions/{id}``.
 
@@ -64,3 +82,13 @@ class SyncView(RowLevelSecurityMixin, APIView):
         except SyncInProgress as busy:
             raise SyncAlreadyRunning(str(busy)) from None
         return Response(SyncSessionSerializer(session).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(responses=SyncStatusSerializer)
+class SyncStatusView(RowLevelSecurityMixin, APIView):
+    """How many of the caller's dreams are synced with PipelineOS (``get_sync_status``)."""
+
+    row_level_security = True
+
+    def get(self, request: Request) -> Response:
+        return Response(SyncStatusSerializer(sync_status(user=request.user)).data)

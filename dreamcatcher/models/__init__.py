@@ -2,7 +2,7 @@ from dreamcatcher.models.accounts import AccountManager, User
 from dreamcatcher.models.dreams import Document, Dream, Fragment, Implementation, Todo
 from dreamcatcher.models.reports import DreamStatistics, DreamSummary, UserActivity
 from dreamcatcher.models.sync import SyncSession
-from dreamcatcher.models.taxonomy import Brand, DreamTag, Tag
+from dreamcatcher.models.vocabulary import Brand, DreamTag, Tag
 
 __all__ = [
     "AccountManager",

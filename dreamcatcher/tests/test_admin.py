@@ -18,7 +18,6 @@ from config.celery_app import app as celery_app
 from config.models import MaterializedViewRefresh
 from dreamcatcher import tasks
 from dreamcatcher.choices import SyncSessionStatus, SyncSessionType, TodoStatus
-from dreamcatcher.maintenance import STATISTICS_VIEW, dream_statistics_refresh
 from dreamcatcher.models import (
     Brand,
     Document,
@@ -33,7 +32,8 @@ from dreamcatcher.models import (
     Todo,
     UserActivity,
 )
-from dreamcatcher.selectors import sync_status
+from dreamcatcher.selectors.sync import sync_status
+from dreamcatcher.services.maintenance import STATISTICS_VIEW, dream_statistics_refresh
 from dreamcatcher.tests.factories import (
     DocumentFactory,
     DreamFactory,

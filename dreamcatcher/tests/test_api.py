@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from config.testing import ApiContract, assert_error_shape
+from config.testing import ApiContract, ApiViewContract, assert_error_shape
 from dreamcatcher.models import Brand, Tag
 from dreamcatcher.tests.factories import (
     DocumentFactory,
@@ -123,6 +123,8 @@ class SharedVocabularyContract(ApiContract):
     """The contract for rows no one owns: the caller is staff (who may write), and the
     owner-isolation tests give way to: everyone reads every row, only staff write."""
 
+    shared_rows = True
+
     test_other_users_row_absent_from_list = None
     test_other_users_row_is_404 = None
 
@@ -166,3 +168,18 @@ class TestTagApi(SharedVocabularyContract):
 
     def make(self, owner):
         return Tag.objects.create(name=f"Tag {Tag.objects.count()}")
+
+
+# --- plain views: reports and starting a sync -----------------------------------------------
+
+
+class TestSyncStatusApi(ApiViewContract):
+    route = "api:dreamcatcher:sync-status"
+
+
+class TestActivityApi(ApiViewContract):
+    route = "api:dreamcatcher:activity"
+
+
+class TestSyncApi(ApiViewContract):
+    route = "api:dreamcatcher:sync"

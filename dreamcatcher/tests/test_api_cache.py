@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache as django_cache
 from django.db import connection
 
-from dreamcatcher import cache, selectors, services
+from dreamcatcher.selectors import cache, reports, sync
+from dreamcatcher.services import dreams
 from dreamcatcher.tests.factories import DocumentFactory, DreamFactory, FragmentFactory, TodoFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_forgetting_happens_again_at_commit(django_capture_on_commit_callbacks, 
     """A reader who cached the old numbers between the write and its commit is overruled."""
     key = cache.dream_statistics_key(dream.pk)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.todo_create(user=user, data={"dream": dream, "title": "t"})
+        dreams.todo_create(user=user, data={"dream": dream, "title": "t"})
         django_cache.set(key, {"todo_count": 0})  # a concurrent, now stale, read
     assert callbacks
     for callback in callbacks:
@@ -121,5 +122,5 @@ def test_reads_work_without_redis(user, dream, settings):
         }
     }
     cache.forget(dream_ids=[dream.pk])  # logged, not raised
-    assert selectors.dream_statistics(dream_id=dream.pk)["todo_count"] == 1
-    assert selectors.sync_status(user=user)["total_dreams"] == 1
+    assert reports.dream_statistics(dream_id=dream.pk)["todo_count"] == 1
+    assert sync.sync_status(user=user)["total_dreams"] == 1

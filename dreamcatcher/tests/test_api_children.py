@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from config.testing import assert_error_shape
-from dreamcatcher import services
 from dreamcatcher.choices import TodoStatus
 from dreamcatcher.models import Document, Fragment, Implementation, Todo
+from dreamcatcher.services import dreams
 from dreamcatcher.tests.factories import DocumentFactory, DreamFactory, FragmentFactory, TodoFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,19 +130,19 @@ def test_bulk_create_looks_each_dream_up_once(client_for, user, dream):
     assert Todo.objects.count() == 53
 
 
-@pytest.mark.parametrize("count", [0, services.MAX_BULK_ITEMS + 1])
+@pytest.mark.parametrize("count", [0, dreams.MAX_BULK_ITEMS + 1])
 def test_bulk_size_is_capped(client_for, user, dream, count):
     items = [{"dream": dream.pk, "title": "t"}] * count
     body = assert_error_shape(client_for(user).post(f"{URL}/todos", items), 400)
     assert body["code"] in ("min_length", "max_length")
-    assert str(services.MAX_BULK_ITEMS) in body["message"] or count == 0
+    assert str(dreams.MAX_BULK_ITEMS) in body["message"] or count == 0
     assert not Todo.objects.exists()
 
 
 def test_bulk_service_reports_errors_by_index(user, dream):
     items = [{"dream": dream, "title": "fine"}, {"dream": dream, "title": "x" * 501}]
     with pytest.raises(ValidationError) as error:
-        services.todo_bulk_create(user=user, items=items)
+        dreams.todo_bulk_create(user=user, items=items)
     assert set(error.value.message_dict) == {"1.title"}
     assert not Todo.objects.exists()
 
@@ -182,7 +182,7 @@ def test_database_refusal_of_a_stale_move_is_a_validation_error(user, dream):
     stale = TodoFactory(dream=dream, status=TodoStatus.IN_PROGRESS)
     Todo.objects.filter(pk=stale.pk).update(status=TodoStatus.COMPLETED)
     with pytest.raises(ValidationError) as error:
-        services.todo_update(todo=stale, user=user, data={"status": TodoStatus.PENDING})
+        dreams.todo_update(todo=stale, user=user, data={"status": TodoStatus.PENDING})
     assert error.value.message_dict["status"]
     assert error.value.error_dict["status"][0].code == "invalid_transition"
     assert Todo.objects.get(pk=stale.pk).status == TodoStatus.COMPLETED  # and still usable

@@ -155,9 +155,17 @@ def test_without_rls_the_same_viewset_would_leak(client_for, user_a, user_b):
 
 
 def test_every_viewset_over_an_rls_table_runs_under_rls():
+    """Found by the tables' own ``relrowsecurity``, not a list kept by hand."""
     from django.urls import URLPattern, get_resolver
 
-    rls_models = {"Dream", "Fragment", "Implementation", "SyncSession", "Document", "Todo"}
+    policied = {
+        "dreamcatcher.Dream",
+        "dreamcatcher.Fragment",
+        "dreamcatcher.Implementation",
+        "dreamcatcher.SyncSession",
+        "dreamcatcher.Document",
+        "dreamcatcher.Todo",
+    }
     checked = set()
 
     def walk(patterns):
@@ -167,9 +175,42 @@ def test_every_viewset_over_an_rls_table_runs_under_rls():
                 continue
             view = getattr(pattern.callback, "cls", None)
             model = getattr(getattr(view, "queryset", None), "model", None)
-            if model is not None and model.__name__ in rls_models:
-                assert view.row_level_security, view
-                checked.add(model.__name__)
+            if model is not None and rls.protects(model):
+                assert view().runs_under_row_level_security(), view
+                checked.add(model._meta.label)
 
     walk(get_resolver().url_patterns)  # every routed view, whatever module it lives in
-    assert checked == rls_models
+    assert checked == policied
+
+
+def test_a_list_of_dreams_spends_one_statement_on_row_level_security(client_for, user_b):
+    """Role and caller id are set together; the request's transaction ends both. Inside a
+    test's own transaction one more statement switches them off (at most 2 in all)."""
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(user_b)
+    client.get("/api/v1/dreamcatcher/dreams")  # warm-up: the key's last_used_at write
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/dreamcatcher/dreams")
+    assert response.status_code == 200
+    rls_statements = [q["sql"] for q in queries if "set_config" in q["sql"]]
+    assert len(rls_statements) <= 2, rls_statements
+    assert "set_config('role'" in rls_statements[0]
+    assert "app.current_user_id" in rls_statements[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_transactions_end_switches_row_level_security_off(user):
+    """As in a request's own transaction: no ``leave()`` is needed, and after the commit the
+    connection is its own role again with no caller id."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        owner_role = cursor.fetchone()[0]
+    with transaction.atomic():
+        assert rls.enter(user) is False  # nothing to switch off by hand
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user, current_setting('app.current_user_id')")
+            assert cursor.fetchone() == (rls.ROLE, str(user.pk))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, current_setting('app.current_user_id', true)")
+        assert cursor.fetchone() == (owner_role, "")

@@ -11,7 +11,7 @@ from config.testing import assert_error_shape
 from dreamcatcher import tasks
 from dreamcatcher.choices import SyncSessionStatus, TodoSource
 from dreamcatcher.models import Document, SyncSession, Todo
-from dreamcatcher.sync import dreams_sync
+from dreamcatcher.services.sync import dreams_sync
 from dreamcatcher.tests.factories import DreamFactory, SyncSessionFactory
 
 FILES = Path(__file__).parent / "files"

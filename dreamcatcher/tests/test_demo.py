@@ -9,7 +9,6 @@ from django.core.management import call_command
 from config.models import MaterializedViewRefresh
 from config.registries import demo_seeders
 from dreamcatcher.choices import SyncSessionStatus, TodoSource, TodoStatus
-from dreamcatcher.maintenance import STATISTICS_VIEW
 from dreamcatcher.models import (
     Document,
     Dream,
@@ -21,6 +20,7 @@ from dreamcatcher.models import (
     Tag,
     Todo,
 )
+from dreamcatcher.services.maintenance import STATISTICS_VIEW
 
 pytestmark = pytest.mark.django_db
 

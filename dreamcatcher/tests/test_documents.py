@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dreamcatcher.choices import TodoSource, TodoStatus
-from dreamcatcher.documents import document_parse, document_upload
 from dreamcatcher.models import Document, Todo
+from dreamcatcher.services.documents import document_parse, document_upload
 from dreamcatcher.tests.factories import DreamFactory
 
 FILES = Path(__file__).parent / "files"
@@ -23,9 +23,8 @@ def _media(settings, tmp_path):
 
 def upload(dream, name, content_type, data=None):
     data = (FILES / name).read_bytes() if data is None else data
-    return document_upload(
-        user=dream.user, dream=dream, upload=SimpleUploadedFile(name, data, content_type)
-    )
+    file = SimpleUploadedFile(name, data, content_type)
+    return document_upload(user=dream.user, data={"dream": dream, "file": file})
 
 
 def parsed_todos(dream):
@@ -112,11 +111,8 @@ def test_a_missing_file_is_recorded_not_raised():
 def test_a_file_name_cannot_escape_the_storage_folder():
     dream = DreamFactory()
     document = upload(dream, "notes.txt", "text/plain")
-    sneaky = document_upload(
-        user=dream.user,
-        dream=dream,
-        upload=SimpleUploadedFile("../../etc/passwd", b"- [ ] hello\n", "text/plain"),
-    )
+    file = SimpleUploadedFile("../../etc/passwd", b"- [ ] hello\n", "text/plain")
+    sneaky = document_upload(user=dream.user, data={"dream": dream, "file": file})
     assert sneaky.file_name == "passwd"
     assert sneaky.file_path.startswith(f"dreamcatcher/documents/{dream.user_id}/")
     assert document.file_path != sneaky.file_path

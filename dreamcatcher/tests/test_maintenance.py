@@ -14,9 +14,10 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery_app import app as celery_app
 from config.models import MaterializedViewRefresh
-from dreamcatcher import maintenance, tasks
+from dreamcatcher import tasks
 from dreamcatcher.choices import ImplementationStatus, SyncSessionStatus
 from dreamcatcher.models import DreamStatistics, Implementation, SyncSession
+from dreamcatcher.services import maintenance
 from dreamcatcher.tests.factories import (
     DocumentFactory,
     DreamFactory,

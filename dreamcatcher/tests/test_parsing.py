@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dreamcatcher.parsing import (
+from dreamcatcher.services.parsing import (
     ALLOWED_TYPES,
     KIND_CONTENT_TYPES,
     MAX_LINE_CHARS,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from dreamcatcher.pipelineos import (
+from dreamcatcher.services.pipelineos import (
     PipelineOSAuthFailed,
     PipelineOSClient,
     PipelineOSError,
@@ -273,7 +273,7 @@ def test_from_settings_builds_a_working_client(service, settings, sleeps):
     ):
         client.push_dream(dream_payload(), dream_id="dream-42")
     assert service.requests[0]["path"] == "/api/v1/projects"
-    assert client._client.is_closed  # the context manager closed the connections
+    assert client.http.is_closed  # the context manager closed the connections
 
 
 def test_from_settings_uses_defaults_for_timeout_and_retries(settings):
@@ -283,7 +283,7 @@ def test_from_settings_uses_defaults_for_timeout_and_retries(settings):
     del settings.PIPELINEOS_MAX_RETRIES
     with PipelineOSClient.from_settings() as client:
         assert client.max_retries == 3
-        assert client._client.timeout.read == 10.0
+        assert client.http.timeout.read == 10.0
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 
 from dreamcatcher.choices import SyncSessionStatus, SyncSessionType
 from dreamcatcher.models import Dream, SyncSession
-from dreamcatcher.sync import dreams_sync
+from dreamcatcher.services.sync import dreams_sync
 from dreamcatcher.tests.factories import DreamFactory, TodoFactory
 from dreamcatcher.tests.fake_pipelineos import TOKEN, FakePipelineOS
 from tests.factories import UserFactory

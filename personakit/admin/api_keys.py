@@ -16,17 +16,22 @@ from django.core.cache import cache
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminIntegerFieldWidget
 
-from config.admin.base import LucidModelAdmin
+from config.admin.base import LucidModelAdmin, copy_saved_row
 from config.admin.display import time_ago
+from config.admin.links import admin_url
 from personakit.models import ApiKey
-from personakit.services import KEY_SCHEME, PREFIX_LENGTH, api_key_issue, api_key_revoke
+from personakit.services.api_keys import (
+    KEY_SCHEME,
+    PREFIX_LENGTH,
+    api_key_issue,
+    api_key_revoke,
+)
 
 DEFAULT_EXPIRY_DAYS = 90
 MAX_EXPIRY_DAYS = 3650
@@ -185,14 +190,12 @@ class ApiKeyAdmin(LucidModelAdmin):
             return
         issued = api_key_issue(
             user=form.cleaned_data["user"],
-            name=form.cleaned_data["name"],
-            expires_in_days=form.cleaned_data.get("expires_in_days"),
+            data={
+                "name": form.cleaned_data["name"],
+                "expires_in_days": form.cleaned_data.get("expires_in_days"),
+            },
         )
-        # The admin logs the addition and answers with ``obj``: make it the issued row.
-        for field in ApiKey._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(issued.api_key, field.attname))
-        obj._state.adding = False
-        obj._state.db = issued.api_key._state.db
+        copy_saved_row(source=issued, target=obj)
         request._issued_raw_key = issued.raw_key  # for response_add only, never stored
 
     def response_add(
@@ -211,10 +214,8 @@ class ApiKeyAdmin(LucidModelAdmin):
                 "opts": opts,
                 "api_key": obj,
                 "raw_key": raw_key,
-                "change_url": reverse(
-                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
-                ),
-                "add_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
+                "change_url": admin_url(ApiKey, "change", obj.pk),
+                "add_url": admin_url(ApiKey, "add"),
                 "me_url": request.build_absolute_uri("/api/v1/me"),
             },
         )

@@ -15,11 +15,13 @@ from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
 from unfold.decorators import action, display
 
-from config.admin.base import LucidModelAdmin
-from config.admin.display import json_display
-from personakit.admin.common import admin_link, plural, trait_tree
+from config.admin.base import LucidModelAdmin, copy_saved_row
+from config.admin.display import json_display, plural
+from config.admin.links import admin_url
+from personakit.admin.traits import trait_tree
 from personakit.choices import MapperStatus
-from personakit.mappers import (
+from personakit.models import MapperConfig, Mindscape, Person
+from personakit.services.mappers import (
     mapper_activate,
     mapper_create_version,
     mapper_evaluate,
@@ -27,8 +29,7 @@ from personakit.mappers import (
     mapper_validate,
     referenced_traits,
 )
-from personakit.models import MapperConfig, Mindscape, Person
-from personakit.personas import _split_traits, _suggestions
+from personakit.services.personas import _split_traits, _suggestions
 
 STATUS_LABELS = {
     MapperStatus.DRAFT: "info",
@@ -228,20 +229,16 @@ class MapperConfigAdmin(LucidModelAdmin):
         data = form.cleaned_data
         if change:
             saved = mapper_update_draft(
-                mapper=obj, configuration=data["configuration"], metadata=data.get("metadata")
+                mapper=obj,
+                user=request.user,
+                data={"configuration": data["configuration"], "metadata": data.get("metadata")},
             )
         else:
             saved = mapper_create_version(
                 user=request.user,
-                config_id=data["config_id"],
-                configuration=data["configuration"],
-                metadata=data.get("metadata"),
+                data={key: data.get(key) for key in ("config_id", "configuration", "metadata")},
             )
-        # The admin logs and redirects to ``obj``: make it the row the service wrote.
-        for field in MapperConfig._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
-        obj._state.adding = False
-        obj._state.db = saved._state.db
+        copy_saved_row(source=saved, target=obj)
         if change:
             # Unfold runs the pressed submit-line button after ``ModelAdmin.save_model``.
             for submit in self.get_actions_submit_line(request, obj.pk):
@@ -275,7 +272,7 @@ class MapperConfigAdmin(LucidModelAdmin):
 
     @action(description="New version from this", permissions=["new_version"], icon="content_copy")
     def new_version(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return HttpResponseRedirect(admin_link(MapperConfig, "add", query=f"from={object_id}"))
+        return HttpResponseRedirect(admin_url(MapperConfig, "add", query=f"from={object_id}"))
 
     @admin.action(description="Try against a person", permissions=["view"])
     def try_selected(
@@ -284,7 +281,7 @@ class MapperConfigAdmin(LucidModelAdmin):
         if queryset.count() != 1:
             messages.warning(request, "Select exactly one mapper version to try.")
             return None
-        url = admin_link(MapperConfig, "try_against_person", queryset.get().pk)
+        url = admin_url(MapperConfig, "try_against_person", queryset.get().pk)
         return HttpResponseRedirect(url)
 
     @action(
@@ -314,7 +311,7 @@ class MapperConfigAdmin(LucidModelAdmin):
                 "media": self.media + form.media,
                 "result": result,
                 "rule_total": plural(self.rule_count(mapper), "rule"),
-                "change_url": admin_link(MapperConfig, "change", mapper.pk),
+                "change_url": admin_url(MapperConfig, "change", mapper.pk),
             },
         )
 

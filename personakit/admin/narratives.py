@@ -14,12 +14,22 @@ from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
 from config import outbox
-from config.admin.base import LucidModelAdmin, ReadOnlyModelAdmin
-from config.admin.display import embedding_display, json_display
+from config.admin.base import (
+    CreatedElsewhereMixin,
+    LucidModelAdmin,
+    ReadOnlyModelAdmin,
+    ReadOnlyTabularInline,
+)
+from config.admin.display import embedding_display, json_display, plural
+from config.admin.links import object_link
 from config.embeddings import EmbeddingError, get_provider
-from personakit.admin.common import ReadOnlyTabularInline, object_link, plural
 from personakit.models import Narrative, TraitNarrativeLink
-from personakit.narratives import EDITABLE_FIELDS, EMBED_TASK, narrative_embed, narrative_update
+from personakit.services.narratives import (
+    EDITABLE_FIELDS,
+    EMBED_TASK,
+    narrative_embed,
+    narrative_update,
+)
 
 # Up to this many are embedded in the request (the answer shows the result); more go to the
 # outbox, whose workers embed them in the background.
@@ -64,9 +74,10 @@ class NarrativeForm(forms.ModelForm):
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(LucidModelAdmin):
+class NarrativeAdmin(CreatedElsewhereMixin, LucidModelAdmin):
     """What was said and what it curated stay as written; ``curated_text``, tags and context
-    may be edited (through ``narrative_update``, which re-queues the embedding)."""
+    may be edited (through ``narrative_update``, which re-queues the embedding). Narratives
+    are added through the API: a curation changes the mindscape as it is written."""
 
     icon = "history_edu"
     form = NarrativeForm
@@ -110,9 +121,6 @@ class NarrativeAdmin(LucidModelAdmin):
 
     embedding_summary = embedding_display(updated_field="embedded_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # through the API: a curation changes the mindscape as it is written
-
     @display(description="Narrative", ordering="raw_text")
     def excerpt(self, obj: Narrative) -> str:
         return Truncator(obj.curated_text or obj.raw_text).chars(80)
@@ -131,7 +139,7 @@ class NarrativeAdmin(LucidModelAdmin):
         changed = {field: form.cleaned_data[field] for field in form.changed_data}
         if changed:
             stored = Narrative.objects.get(pk=obj.pk)
-            narrative_update(narrative=stored, data=changed)
+            narrative_update(narrative=stored, user=request.user, data=changed)
 
     @admin.action(description="Re-embed with the current model", permissions=["change"])
     def re_embed(self, request: HttpRequest, queryset: QuerySet[Narrative]) -> None:

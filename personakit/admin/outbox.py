@@ -11,9 +11,8 @@ from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
 from config.admin.base import ReadOnlyModelAdmin
-from config.admin.display import json_display, text_display, time_ago
+from config.admin.display import json_display, plural, text_display, time_ago
 from config.outbox import outbox_discard, outbox_retry
-from personakit.admin.common import plural
 from personakit.choices import OutboxStatus
 from personakit.models import OutboxTask
 

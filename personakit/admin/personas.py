@@ -17,16 +17,13 @@ from django.utils.text import Truncator
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action, display
 
-from config.admin.base import ReadOnlyModelAdmin
-from config.admin.display import json_display
-from personakit.admin.common import (
-    ReadOnlyTabularInline,
-    admin_link,
-    object_link,
-    plural,
-)
+from config.admin.base import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from config.admin.display import json_display, plural
+from config.admin.links import admin_url, object_link
 from personakit.models import Feedback, Persona, PersonaNarrativeUsage
-from personakit.personas import persona_is_expired, personas_mark_expired, rule_helpfulness
+from personakit.selectors.feedback import rule_helpfulness
+from personakit.selectors.personas import persona_is_expired
+from personakit.services.personas import personas_mark_expired
 
 
 def _expired() -> Q:
@@ -130,7 +127,7 @@ class PersonaAdmin(ReadOnlyModelAdmin):
         # What the periodic task does; harmless to run early or twice.
         marked = personas_mark_expired()
         messages.success(request, f"Marked {plural(marked, 'persona')} expired.")
-        return HttpResponseRedirect(admin_link(Persona, "changelist"))
+        return HttpResponseRedirect(admin_url(Persona, "changelist"))
 
 
 @admin.register(PersonaNarrativeUsage)
@@ -205,7 +202,7 @@ class FeedbackAdmin(ReadOnlyModelAdmin):
                 "opts": self.opts,
                 "config_id": config_id,
                 "rows": [_helpfulness_row(row) for row in rows],
-                "changelist_url": admin_link(Feedback, "changelist"),
+                "changelist_url": admin_url(Feedback, "changelist"),
             },
         )
 
@@ -216,7 +213,7 @@ def _helpfulness_row(row: dict[str, Any]) -> dict[str, Any]:
         **row,
         "helpful_percent": None if ratio is None else round(100 * ratio),
         "avg_rating_text": "—" if rating is None else f"{rating:.2f}",
-        "feedback_url": admin_link(
+        "feedback_url": admin_url(
             Feedback, "changelist", query=urlencode({"rule_id__exact": row["rule_id"]})
         ),
     }

@@ -17,20 +17,19 @@ from django.utils.safestring import SafeString
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
-from config.admin.base import LucidModelAdmin, ReadOnlyModelAdmin
-from config.admin.display import json_display, time_ago
-from personakit.admin.common import (
-    admin_link,
-    counted_link,
-    object_link,
-    plural,
-    trait_leaf_count,
-    trait_tree,
+from config.admin.base import (
+    CreatedElsewhereMixin,
+    LucidModelAdmin,
+    ReadOnlyModelAdmin,
+    copy_saved_row,
 )
-from personakit.mindscapes import mindscape_derive
+from config.admin.display import json_display, plural, time_ago
+from config.admin.links import admin_url, counted_link, object_link
+from personakit.admin.traits import trait_leaf_count, trait_tree
 from personakit.models import Mindscape, Narrative, Observation, Person, Persona
-from personakit.observations import observation_delete
-from personakit.persons import person_register
+from personakit.services.mindscapes import mindscape_derive
+from personakit.services.observations import observation_delete
+from personakit.services.persons import person_register
 
 
 def _count_of(model: type, field: str = "person") -> Coalesce:
@@ -139,7 +138,7 @@ class PersonAdmin(LucidModelAdmin):
             return object_link(None)
         return format_html(
             '<a href="{}" class="text-primary-600">trait tree</a>',
-            admin_link(Mindscape, "change", obj.mindscape_id),
+            admin_url(Mindscape, "change", obj.mindscape_id),
         )
 
     def save_model(self, request: HttpRequest, obj: Person, form: forms.Form, change: bool) -> None:
@@ -147,17 +146,14 @@ class PersonAdmin(LucidModelAdmin):
             super().save_model(request, obj, form, change)
             return
         person = person_register(
-            user=form.cleaned_data["owner"], display_name=form.cleaned_data["display_name"]
+            user=form.cleaned_data["owner"],
+            data={"display_name": form.cleaned_data["display_name"]},
         )
-        # The admin logs the addition and redirects to ``obj``: make it the registered row.
-        for field in Person._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(person, field.attname))
-        obj._state.adding = False
-        obj._state.db = person._state.db
+        copy_saved_row(source=person, target=obj)
 
 
 @admin.register(Observation)
-class ObservationAdmin(LucidModelAdmin):
+class ObservationAdmin(CreatedElsewhereMixin, LucidModelAdmin):
     """Raw input, validated per type and enqueued for derivation by the API: read here, and
     deleted when it was wrong (``observation_delete`` re-derives the person's traits)."""
 
@@ -176,9 +172,6 @@ class ObservationAdmin(LucidModelAdmin):
         (None, {"fields": ("id", "person", "observation_type", "created_at", "created_by")}),
         ("Content", {"fields": ("content_display", "metadata_display")}),
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # through the API: it validates the content and enqueues the derivation
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -1,4 +1,4 @@
-"""PersonaKit API: narratives (create, list, read, edit the curated text, delete) and search.
+"""Narratives (create, list, read, edit the curated text, delete) and semantic search.
 
 Embeddings are filled in after commit by the outbox and are never returned.
 """
@@ -8,28 +8,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.errors import single_error
-from config.api.routers import ApiRouter
-from personakit import narratives as service
+from config.api.viewsets import CallerViewSet, CreateMixin, DestroyMixin, UpdateMixin, Writes
+from config.embeddings import get_provider
+from personakit.api.fields import CallerPersonField
 from personakit.choices import NarrativeType
-from personakit.mindscapes import VersionConflict
 from personakit.models import Narrative
-from personakit.persons import UnknownPerson, persons_of, require_person
-
-router = ApiRouter()
-urlpatterns: list = []  # routes outside the router (e.g. nested paths)
-
-TAGS = ["personakit"]
+from personakit.selectors.narratives import (
+    METHOD_EXACT,
+    METHOD_HNSW,
+    SearchResult,
+    narratives_of,
+    narratives_search,
+)
+from personakit.services import narratives
+from personakit.services.persons import UnknownPerson, require_person
 
 
 class NarrativeSerializer(serializers.ModelSerializer):
-    person_id = serializers.UUIDField()
+    person_id = CallerPersonField(source="person")
 
     class Meta:
         model = Narrative
@@ -38,19 +41,31 @@ class NarrativeSerializer(serializers.ModelSerializer):
                   "embedding_model", "embedded_at"]  # fmt: skip
         read_only_fields = ["id", "created_at", "embedding_model", "embedded_at"]
 
-    def validate_person_id(self, value: Any) -> Any:
-        try:
-            return require_person(user=self.context["request"].user, person_id=value)
-        except UnknownPerson as error:
-            raise serializers.ValidationError(str(error), code="unknown_person") from None
-
 
 class NarrativeUpdateSerializer(serializers.ModelSerializer):
     """What may change after writing: the curated text, tags and context."""
 
     class Meta:
         model = Narrative
-        fields = list(service.EDITABLE_FIELDS)
+        fields = list(narratives.EDITABLE_FIELDS)
+
+
+def _tags(value: str) -> list[str]:
+    return [tag.strip() for tag in value.split(",") if tag.strip()]
+
+
+class NarrativeFilter(filters.FilterSet):
+    person_id = filters.UUIDFilter(
+        field_name="person_id", help_text="Only this person's narratives."
+    )
+    tags = filters.CharFilter(method="filter_tags", help_text="Comma-separated; all must match.")
+
+    class Meta:
+        model = Narrative
+        fields = ["narrative_type", "person_id", "tags"]
+
+    def filter_tags(self, queryset: QuerySet[Narrative], name: str, value: str) -> QuerySet:
+        return queryset.filter(tags__contains=_tags(value))
 
 
 class NarrativeSearchQuerySerializer(serializers.Serializer):
@@ -80,7 +95,7 @@ SEARCH_RESPONSE = inline_serializer(
         "count": serializers.IntegerField(),
         "k": serializers.IntegerField(),
         "exhaustive": serializers.BooleanField(),
-        "method": serializers.ChoiceField(choices=[service.METHOD_HNSW, service.METHOD_EXACT]),
+        "method": serializers.ChoiceField(choices=[METHOD_HNSW, METHOD_EXACT]),
         "embedding_model": serializers.CharField(),
         "note": serializers.CharField(required=False),
         "results": SEARCH_HITS,
@@ -88,70 +103,26 @@ SEARCH_RESPONSE = inline_serializer(
 )
 
 
-@extend_schema(tags=TAGS)
 class NarrativeViewSet(
-    mixins.CreateModelMixin,
+    CreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    DestroyMixin,
+    CallerViewSet,
 ):
     """Narratives about the caller's persons. A curation changes the person's mindscape."""
 
-    queryset = Narrative.objects.defer("embedding")
+    queryset = Narrative.objects.all()
     serializer_class = NarrativeSerializer
-    filterset_fields = ["narrative_type"]
+    input_serializer_classes = {"partial_update": NarrativeUpdateSerializer}
+    filterset_class = NarrativeFilter
     ordering_fields = ["created_at"]
+    selector = staticmethod(narratives_of)
+    writes = Writes.named(narratives, "narrative")
 
-    def get_queryset(self) -> QuerySet[Narrative]:
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        queryset = self.queryset.filter(person__in=persons_of(self.request.user))
-        if self.action != "list":
-            return queryset
-        params = self.request.query_params
-        if params.get("person_id"):
-            person_id = serializers.UUIDField().run_validation(params["person_id"])
-            queryset = queryset.filter(person_id=person_id)
-        if params.get("tags"):
-            queryset = queryset.filter(tags__contains=_tags(params["tags"]))
-        return queryset
-
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action == "partial_update":
-            return NarrativeUpdateSerializer
-        return NarrativeSerializer
-
-    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        person = data.pop("person_id")
-        try:
-            narrative = service.narrative_create(user=request.user, person=person, data=data)
-        except VersionConflict as error:
-            body = single_error("version_conflict", str(error), "trait_path")
-            return Response(body, status=status.HTTP_409_CONFLICT)
-        return Response(NarrativeSerializer(narrative).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=NarrativeUpdateSerializer, responses=NarrativeSerializer)
-    def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
-        narrative = self.get_object()
-        serializer = NarrativeUpdateSerializer(narrative, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        narrative = service.narrative_update(
-            narrative=narrative, data=dict(serializer.validated_data)
-        )
-        return Response(NarrativeSerializer(narrative).data)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("person_id", str, description="Only this person's narratives."),
-            OpenApiParameter("tags", str, description="Comma-separated; all must match."),
-        ]
-    )
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().list(request, *args, **kwargs)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Edit the curated text, tags or context; what was said stays as written."""
+        return UpdateMixin.update(self, request, *args, partial=True, **kwargs)
 
     @extend_schema(
         parameters=[NarrativeSearchQuerySerializer],
@@ -168,7 +139,7 @@ class NarrativeViewSet(
             person = require_person(user=request.user, person_id=params["person_id"])
         except UnknownPerson:
             raise exceptions.NotFound() from None
-        result = service.narratives_search(
+        result = narratives_search(
             person=person,
             query=params["q"],
             k=params["k"],
@@ -178,13 +149,7 @@ class NarrativeViewSet(
         return Response(_search_body(result))
 
 
-def _tags(value: str) -> list[str]:
-    return [tag.strip() for tag in value.split(",") if tag.strip()]
-
-
-def _search_body(result: service.SearchResult) -> dict[str, Any]:
-    from config.embeddings import get_provider
-
+def _search_body(result: SearchResult) -> dict[str, Any]:
     body: dict[str, Any] = {
         "count": len(result.items),
         "k": result.k,
@@ -210,6 +175,3 @@ def _search_body(result: service.SearchResult) -> dict[str, Any]:
             "narratives not yet embedded by the current model are not searchable."
         )
     return body
-
-
-router.register("narratives", NarrativeViewSet, basename="narrative")

@@ -1,4 +1,4 @@
-"""PersonaKit API: personas of the caller's persons.
+"""Personas of the caller's persons.
 
 ``POST {person_id, config_id}`` generates one with the config's active mapper. Reads show
 unexpired personas only; ``?include_expired=true`` adds the expired ones (``is_expired``
@@ -8,23 +8,22 @@ exist for the caller (404); generating for another owner's person is a 400 on ``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.request import Request
-from rest_framework.response import Response
+from rest_framework import mixins, serializers
 
-from config.api.routers import ApiRouter
+from config.api.viewsets import CallerViewSet, CreateMixin, Writes
+from personakit.api.fields import CallerPersonField
 from personakit.models import Persona, PersonaNarrativeUsage
-from personakit.personas import persona_generate, persona_is_expired, personas_visible_to
-from personakit.persons import UnknownPerson, require_person
+from personakit.selectors.personas import persona_is_expired, personas_visible_to
+from personakit.services.personas import persona_generate
 
-router = ApiRouter()
-urlpatterns: list = []  # routes outside the router (e.g. nested paths)
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
-TAGS = ["personakit"]
 INCLUDE_EXPIRED = OpenApiParameter(
     "include_expired", OpenApiTypes.BOOL, description="Also show expired personas."
 )
@@ -42,20 +41,9 @@ class PersonaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Persona
-        fields = [
-            "id",
-            "person_id",
-            "mapper_id",
-            "mapper_config_id",
-            "mapper_version",
-            "core",
-            "overlay",
-            "metadata",
-            "created_at",
-            "expires_at",
-            "is_expired",
-            "narrative_usage",
-        ]
+        fields = ["id", "person_id", "mapper_id", "mapper_config_id", "mapper_version", "core",
+                  "overlay", "metadata", "created_at", "expires_at", "is_expired",
+                  "narrative_usage"]  # fmt: skip
         read_only_fields = fields
 
     def get_is_expired(self, persona: Persona) -> bool:
@@ -63,56 +51,25 @@ class PersonaSerializer(serializers.ModelSerializer):
 
 
 class PersonaGenerateSerializer(serializers.Serializer):
-    person_id = serializers.UUIDField()
+    person_id = CallerPersonField(source="person")
     config_id = serializers.CharField(max_length=255)
-
-    def validate_person_id(self, person_id: Any) -> Any:
-        try:
-            return require_person(user=self.context["request"].user, person_id=person_id)
-        except UnknownPerson as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
-
-def include_expired(request: Request) -> bool:
-    return request.query_params.get("include_expired", "").lower() in ("1", "true", "yes")
 
 
 @extend_schema_view(
     list=extend_schema(parameters=[INCLUDE_EXPIRED]),
     retrieve=extend_schema(parameters=[INCLUDE_EXPIRED]),
-    create=extend_schema(request=PersonaGenerateSerializer, responses={201: PersonaSerializer}),
 )
-@extend_schema(tags=TAGS)
-class PersonaViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PersonaViewSet(CreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CallerViewSet):
     """Generated personas of the caller's persons; expired ones on request."""
 
     queryset = Persona.objects.all()
     serializer_class = PersonaSerializer
+    input_serializer_classes = {"create": PersonaGenerateSerializer}
     filterset_fields = ["person", "mapper_config_id", "mapper_version"]
     ordering_fields = ["created_at", "expires_at"]
+    writes = Writes(row="persona", create=persona_generate)
 
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no caller
-            return self.queryset.none()
-        return personas_visible_to(
-            user=self.request.user, include_expired=include_expired(self.request)
-        )
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = PersonaGenerateSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        persona = persona_generate(
-            user=request.user,
-            person=form.validated_data["person_id"],
-            config_id=form.validated_data["config_id"],
-        )
-        persona = self.queryset.prefetch_related("narrative_usage").get(pk=persona.pk)
-        return Response(self.get_serializer(persona).data, status=status.HTTP_201_CREATED)
-
-
-router.register("personas", PersonaViewSet, basename="persona")
+    def selector(self, *, user: AbstractBaseUser) -> QuerySet[Persona]:
+        """The caller's personas; ``?include_expired=true`` widens them to the expired ones."""
+        expired = self.request.query_params.get("include_expired", "").lower()
+        return personas_visible_to(user=user, include_expired=expired in ("1", "true", "yes"))

@@ -1,7 +1,10 @@
-"""``/api/v1/personakit/``: each domain module brings its own router and paths."""
+"""``/api/v1/personakit/``."""
+
+from django.urls import path
 
 from config.api.routers import ApiRouter
 from personakit.api import (
+    api_keys,
     feedback,
     mappers,
     mindscapes,
@@ -10,15 +13,24 @@ from personakit.api import (
     personas,
     persons,
 )
-from personakit.api.views import ApiKeyViewSet
 
 app_name = "personakit"
 
-DOMAINS = [persons, observations, mindscapes, narratives, mappers, personas, feedback]
-
 router = ApiRouter()
-router.register("api-keys", ApiKeyViewSet, basename="api-key")
-for domain in DOMAINS:
-    router.registry.extend(domain.router.registry)
+router.register("api-keys", api_keys.ApiKeyViewSet, basename="api-key")
+router.register("persons", persons.PersonViewSet, basename="person")
+router.register("observations", observations.ObservationViewSet, basename="observation")
+router.register("narratives", narratives.NarrativeViewSet, basename="narrative")
+router.register("mapper-configs", mappers.MapperConfigViewSet, basename="mapper-config")
+router.register("personas", personas.PersonaViewSet, basename="persona")
+router.register("feedback", feedback.FeedbackViewSet, basename="feedback")
 
-urlpatterns = [path for domain in DOMAINS for path in domain.urlpatterns] + router.urls
+urlpatterns = [
+    *router.urls,
+    path("mindscapes/<str:person_id>", mindscapes.MindscapeView.as_view(), name="mindscape"),
+    path(
+        "mindscapes/<str:person_id>/traits/<str:trait_path>",
+        mindscapes.TraitView.as_view(),
+        name="mindscape-trait",
+    ),
+]

@@ -18,8 +18,6 @@ from config.embeddings import get_provider
 from config.registries import DashboardCard, OutboxHandler, dashboard_cards, outbox_handlers
 from personakit import cards
 from personakit.choices import MapperStatus, NarrativeType, ObservationType, OutboxStatus
-from personakit.mappers import mapper_activate, mapper_create_version
-from personakit.mindscapes import DERIVE_TRAITS_TASK, handle_derive_traits, mindscape_set_trait
 from personakit.models import (
     ApiKey,
     Feedback,
@@ -33,16 +31,15 @@ from personakit.models import (
     PersonaNarrativeUsage,
     TraitNarrativeLink,
 )
-from personakit.narratives import (
-    EMBED_TASK,
-    handle_embed_narrative,
-    narrative_create,
-    narrative_embed,
-)
-from personakit.observations import observation_create
-from personakit.personas import feedback_create, persona_generate
-from personakit.persons import person_of_account, person_register
-from personakit.services import api_key_issue
+from personakit.services.api_keys import api_key_issue
+from personakit.services.feedback import feedback_create
+from personakit.services.mappers import mapper_activate, mapper_create_version
+from personakit.services.mindscapes import DERIVE_TRAITS_TASK, mindscape_set_trait
+from personakit.services.narratives import EMBED_TASK, narrative_create, narrative_embed
+from personakit.services.observations import observation_create
+from personakit.services.personas import persona_generate
+from personakit.services.persons import person_of_account, person_register
+from personakit.tasks import handle_derive_traits, handle_embed_narrative
 from personakit.tests.factories import OutboxTaskFactory
 from tests.factories import UserFactory
 
@@ -107,25 +104,27 @@ def rows(db):
     """One of every PersonaKit row, written through the services."""
     user = UserFactory(username="ada-admin")
     own = person_of_account(user=user)
-    other = person_register(user=user, display_name="Charles")
+    other = person_register(user=user, data={"display_name": "Charles"})
     observation = observation_create(
         user=user,
-        person=own,
-        observation_type=ObservationType.WORK_SESSION,
-        content={"duration_minutes": 90, "focus_level": "deep", "tools_used": ["vscode"]},
-        metadata={"note": "<b>bold</b>"},
+        data={
+            "person": own,
+            "observation_type": ObservationType.WORK_SESSION,
+            "content": {"duration_minutes": 90, "focus_level": "deep", "tools_used": ["vscode"]},
+            "metadata": {"note": "<b>bold</b>"},
+        },
     )
     mindscape_set_trait(person=own, path="work.chronotype", value="morning")
     mindscape = mindscape_set_trait(person=own, path="notes.quirk", value=EVIL)
     narrative = narrative_create(
         user=user,
-        person=own,
-        data={"narrative_type": NarrativeType.SELF_OBSERVATION, "raw_text": "Deep work at 9."},
-    )
+        data={"person": own, "narrative_type": NarrativeType.SELF_OBSERVATION,
+              "raw_text": "Deep work at 9."},
+    )  # fmt: skip
     curation = narrative_create(
         user=user,
-        person=own,
         data={
+            "person": own,
             "narrative_type": NarrativeType.CURATION,
             "raw_text": "Writes directly.",
             "trait_path": "communication.style",
@@ -134,15 +133,13 @@ def rows(db):
     )
     narrative_embed(narrative_id=narrative.pk)
     narrative_embed(narrative_id=curation.pk)
-    mapper = mapper_activate(
-        mapper=mapper_create_version(user=user, config_id="focus", configuration=CONFIG)
-    )
-    draft = mapper_create_version(user=user, config_id="focus", configuration=CONFIG)
-    persona = persona_generate(user=user, person=own, config_id="focus")
+    version = {"config_id": "focus", "configuration": CONFIG}
+    mapper = mapper_activate(mapper=mapper_create_version(user=user, data=version))
+    draft = mapper_create_version(user=user, data=version)
+    persona = persona_generate(user=user, data={"person": own, "config_id": "focus"})
     feedback = feedback_create(
         user=user,
-        persona=persona,
-        data={"rating": 4, "helpful": True, "rule_id": "morning-deep-work"},
+        data={"persona": persona, "rating": 4, "helpful": True, "rule_id": "morning-deep-work"},
     )
     usage = PersonaNarrativeUsage.objects.filter(persona=persona).first()
     assert usage is not None, "the persona should have used the embedded narratives"
@@ -160,7 +157,7 @@ def rows(db):
         PersonaNarrativeUsage: usage,
         Feedback: feedback,
         OutboxTask: failed,
-        ApiKey: api_key_issue(user=user, name="laptop").api_key,
+        ApiKey: api_key_issue(user=user, data={"name": "laptop"}),
     }
 
 
@@ -470,8 +467,7 @@ def test_persona_shows_core_overlay_and_expiry(admin_client, rows):
 def test_helpfulness_is_aggregated_per_rule(admin_client, rows):
     feedback_create(
         user=rows["user"],
-        persona=rows[Persona],
-        data={"rating": 2, "helpful": False, "rule_id": "morning-deep-work"},
+        data={"persona": rows[Persona], "rating": 2, "helpful": False, "rule_id": RULE},
     )
 
     response = admin_client.get(admin_url(Feedback, "helpfulness"))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from config.testing import ApiContract, assert_error_shape
-from personakit.mindscapes import mindscape_for, mindscape_set_trait, trait_get
-from personakit.models import Narrative, OutboxTask
-from personakit.narratives import EMBED_TASK, narrative_embed
+from personakit.models import Mindscape, Narrative, OutboxTask
+from personakit.selectors.mindscapes import trait_get
+from personakit.services.mindscapes import mindscape_for, mindscape_set_trait
+from personakit.services.narratives import EMBED_TASK, narrative_embed
 from personakit.tests.factories import NarrativeFactory, PersonFactory
 
 LIST = "api:personakit:narrative-list"
@@ -17,6 +23,7 @@ SEARCH = "api:personakit:narrative-search"
 
 class TestNarrativeApi(ApiContract):
     route = "api:personakit:narrative"
+    owner_lookup = "person__owner"
     update_payload = {"curated_text": "Refined: I focus best before nine."}
     invalid_payload = {"narrative_type": "diary", "raw_text": "", "tags": "not-a-list"}
 
@@ -164,3 +171,53 @@ class TestSearchOverHttp:
     def test_requires_authentication(self, api_client, person):
         response = api_client.get(reverse(SEARCH), {"q": "x", "person_id": str(person.pk)})
         assert_error_shape(response, 401)
+
+
+def _wait_until_a_query_waits_for_a_lock(timeout=20.0):
+    with connection.cursor() as cursor:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("no query came to wait for the mindscape's row lock")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_curation_that_loses_a_race_is_409_on_trait_path(api_key_for, user):
+    """The trait moved on between the curation's read and its write: a conflict, not a lost
+    update, and nothing of the narrative is kept."""
+    person = PersonFactory(owner=user)
+    mindscape_set_trait(person=person, path="work.deep_work_minutes", value=90)  # version 2
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {api_key_for(user)}")
+    locked = threading.Event()
+
+    def write_meanwhile():
+        try:
+            with transaction.atomic():
+                Mindscape.objects.select_for_update().get(person=person)
+                locked.set()
+                _wait_until_a_query_waits_for_a_lock()  # the curation, waiting to write
+                Mindscape.objects.filter(person=person).update(
+                    traits={"work": {"deep_work_minutes": 60}}
+                )
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=write_meanwhile)
+    writer.start()
+    assert locked.wait(timeout=20)
+    response = post_curation(client, person, {"action": "adjust", "delta": 15})
+    writer.join(timeout=30)
+
+    body = assert_error_shape(response, 409, "version_conflict")
+    assert (body["field"], body["current_version"]) == ("trait_path", 3)
+    assert response["ETag"] == '"3"'
+    assert trait_get(mindscape_for(person=person).traits, "work.deep_work_minutes") == 60
+    assert not Narrative.objects.exists()
+    assert not OutboxTask.objects.exists()

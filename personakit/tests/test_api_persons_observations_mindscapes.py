@@ -8,9 +8,10 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from config.registries import OutboxHandler, outbox_handlers
-from config.testing import ApiContract, assert_error_shape, openapi_paths
-from personakit.mindscapes import DERIVE_TRAITS_TASK, handle_derive_traits, mindscape_set_trait
+from config.testing import ApiContract, ApiViewContract, assert_error_shape, openapi_paths
 from personakit.models import Mindscape, Person
+from personakit.services.mindscapes import DERIVE_TRAITS_TASK, mindscape_set_trait
+from personakit.tasks import handle_derive_traits
 from personakit.tests.factories import ObservationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def derive_handler():
 
 class TestPersonApi(ApiContract):
     route = "api:personakit:person"
+    owner_lookup = "owner"
     valid_payload = {"display_name": "Ada"}
     update_payload = {"display_name": "Grace"}
     invalid_payload = {"display_name": "x" * 300}
@@ -44,6 +46,7 @@ class TestPersonApi(ApiContract):
 
 class TestObservationApi(ApiContract):
     route = "api:personakit:observation"
+    owner_lookup = "person__owner"
     update_payload = {}
 
     @pytest.fixture(autouse=True)
@@ -62,6 +65,22 @@ class TestObservationApi(ApiContract):
 
     def make(self, owner):
         return ObservationFactory(person=PersonFactory(owner=owner))
+
+
+class TestMindscapeApi(ApiViewContract):
+    route = "api:personakit:mindscape"
+
+    def url_kwargs(self, owner):
+        return {"person_id": PersonFactory(owner=owner).pk}
+
+
+class TestTraitApi(ApiViewContract):
+    route = "api:personakit:mindscape-trait"
+
+    def url_kwargs(self, owner):
+        person = PersonFactory(owner=owner)
+        mindscape_set_trait(person=person, path="work.chronotype", value="morning")
+        return {"person_id": person.pk, "trait_path": "work.chronotype"}
 
 
 # --- persons --------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from personakit.models import (
     PersonaNarrativeUsage,
     TraitNarrativeLink,
 )
-from personakit.narratives import narratives_search
+from personakit.selectors.narratives import narratives_search
 from personakit.tests.test_admin import outbox_handlers_registered  # noqa: F401  (autouse)
 
 TABLES = [

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 from personakit.choices import MapperStatus
-from personakit.mappers import (
+from personakit.models import MapperConfig
+from personakit.services.mappers import (
     MapperNotDraft,
     RuleAction,
     mapper_activate,
@@ -18,7 +19,6 @@ from personakit.mappers import (
     mapper_validate,
     referenced_traits,
 )
-from personakit.models import MapperConfig
 from tests.factories import UserFactory
 
 
@@ -54,7 +54,37 @@ def errors_of(config) -> dict:
 
 
 def test_valid_configuration_passes():
-    mapper_validate(VALID)
+    """The whole grammar, used correctly, validates unchanged, and the engine can run it."""
+    every_operator = [
+        check("work.chronotype", "equals", "morning"),
+        check("work.chronotype", "not_equals", "evening"),
+        check("work.chronotype", "in", ["morning", "afternoon"]),
+        check("work.focus", "gt", 60),
+        check("work.focus", "gte", 90),
+        check("work.focus", "lt", 120.5),
+        check("work.focus", "lte", 90),
+        check("work.tools", "contains", "vscode"),
+        check("work.tools", "exists"),
+        check("work.breaks", "exists", False),
+    ]
+    nested = {"any": [check("mood", "exists"), {"all": [{"any": [check("work.focus", "gt", 1)]}]}]}
+    config = configuration(
+        rule("every-operator", {"all": every_operator}),
+        rule("nested", nested, priority="critical"),
+        ttl_hours=12.5,
+        author="ada",
+        description="all of it",
+    )
+    config["rules"][1]["actions"].append({"template": "Untyped", "priority": "low"})
+    sent = copy.deepcopy(config)
+
+    for valid in (VALID, config):
+        assert mapper_validate(valid) is None
+    assert config == sent
+    traits = {"work": {"chronotype": "morning", "focus": 90, "tools": ["vscode"]}}
+    fired = mapper_evaluate(configuration=config, traits=traits)
+    assert [rule.rule_id for rule in fired] == ["every-operator", "nested"]
+    assert fired[1].actions[1] == RuleAction("Untyped", "low", "suggestion")
 
 
 @pytest.mark.parametrize(
@@ -228,11 +258,11 @@ def test_empty_traits_fire_nothing_but_exists_false():
 @pytest.mark.django_db
 def test_versions_number_per_config_id_and_start_as_drafts():
     user = UserFactory()
-    first = mapper_create_version(user=user, config_id="focus", configuration=VALID)
+    first = mapper_create_version(user=user, data={"config_id": "focus", "configuration": VALID})
     second = mapper_create_version(
-        user=user, config_id="focus", configuration=VALID, metadata={"note": "x"}
+        user=user, data={"config_id": "focus", "configuration": VALID, "metadata": {"note": "x"}}
     )
-    other = mapper_create_version(user=user, config_id="other", configuration=VALID)
+    other = mapper_create_version(user=user, data={"config_id": "other", "configuration": VALID})
     assert (first.version, second.version, other.version) == (1, 2, 1)
     assert {first.status, second.status} == {MapperStatus.DRAFT}
     assert second.created_by == user
@@ -242,16 +272,18 @@ def test_versions_number_per_config_id_and_start_as_drafts():
 @pytest.mark.django_db
 def test_create_version_validates():
     with pytest.raises(ValidationError):
-        mapper_create_version(user=None, config_id="focus", configuration={"rules": []})
+        mapper_create_version(
+            user=None, data={"config_id": "focus", "configuration": {"rules": []}}
+        )
     assert not MapperConfig.objects.exists()
 
 
 @pytest.mark.django_db
 def test_activation_deprecates_the_previous_version():
-    v1 = mapper_create_version(user=None, config_id="focus", configuration=VALID)
-    v2 = mapper_create_version(user=None, config_id="focus", configuration=VALID)
+    v1 = mapper_create_version(user=None, data={"config_id": "focus", "configuration": VALID})
+    v2 = mapper_create_version(user=None, data={"config_id": "focus", "configuration": VALID})
     other = mapper_activate(
-        mapper=mapper_create_version(user=None, config_id="x", configuration=VALID)
+        mapper=mapper_create_version(user=None, data={"config_id": "x", "configuration": VALID})
     )
     assert mapper_activate(mapper=v1).status == MapperStatus.ACTIVE
     assert mapper_activate(mapper=v2).status == MapperStatus.ACTIVE
@@ -266,14 +298,17 @@ def test_activation_deprecates_the_previous_version():
 
 @pytest.mark.django_db
 def test_only_drafts_change():
-    draft = mapper_create_version(user=None, config_id="focus", configuration=VALID)
+    draft = mapper_create_version(user=None, data={"config_id": "focus", "configuration": VALID})
     changed = configuration(rule("evening", {"all": [check("work.chronotype", "exists")]}))
-    assert mapper_update_draft(mapper=draft, configuration=changed).configuration == changed
+    updated = mapper_update_draft(mapper=draft, user=None, data={"configuration": changed})
+    assert updated.configuration == changed
     with pytest.raises(ValidationError):
-        mapper_update_draft(mapper=draft, configuration={"rules": "no"})
+        mapper_update_draft(mapper=draft, user=None, data={"configuration": {"rules": "no"}})
+    with pytest.raises(ValidationError):
+        mapper_update_draft(mapper=draft, user=None, data={"config_id": "renamed"})
     mapper_activate(mapper=draft)
     with pytest.raises(MapperNotDraft):
-        mapper_update_draft(mapper=draft, configuration=VALID)
+        mapper_update_draft(mapper=draft, user=None, data={"configuration": VALID})
 
 
 def _in_threads(count, work):
@@ -301,10 +336,11 @@ def _in_threads(count, work):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_activations_leave_exactly_one_active():
     v1 = mapper_activate(
-        mapper=mapper_create_version(user=None, config_id="c", configuration=VALID)
+        mapper=mapper_create_version(user=None, data={"config_id": "c", "configuration": VALID})
     )
     contenders = [
-        mapper_create_version(user=None, config_id="c", configuration=VALID) for _ in range(2)
+        mapper_create_version(user=None, data={"config_id": "c", "configuration": VALID})
+        for _ in range(2)
     ]
     for _ in range(5):  # a few rounds, to give the race every chance
         results = _in_threads(2, lambda i: mapper_activate(mapper=contenders[i]))
@@ -319,7 +355,8 @@ def test_two_concurrent_activations_leave_exactly_one_active():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creators_get_distinct_versions():
     results = _in_threads(
-        4, lambda i: mapper_create_version(user=None, config_id="c", configuration=VALID)
+        4,
+        lambda i: mapper_create_version(user=None, data={"config_id": "c", "configuration": VALID}),
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(r.version for r in results) == [1, 2, 3, 4]

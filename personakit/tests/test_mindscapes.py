@@ -10,18 +10,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from config.concurrency import VersionConflict
 from personakit.choices import LinkType, NarrativeType
-from personakit.mindscapes import (
-    VersionConflict,
-    handle_derive_traits,
+from personakit.models import Mindscape, Observation, TraitNarrativeLink
+from personakit.selectors.mindscapes import trait_get
+from personakit.services.mindscapes import (
     mindscape_derive,
     mindscape_for,
     mindscape_remove_trait,
     mindscape_set_trait,
-    trait_get,
     traits_derive,
 )
-from personakit.models import Mindscape, Observation, TraitNarrativeLink
+from personakit.tasks import handle_derive_traits
 from personakit.tests.factories import NarrativeFactory, ObservationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_stale_version_conflicts_and_changes_nothing(person):
     mindscape_set_trait(person=person, path="a", value=1, expected_version=1)
     with pytest.raises(VersionConflict) as conflict:
         mindscape_set_trait(person=person, path="b", value=2, expected_version=1)
-    assert conflict.value.current_version == 2
+    assert (conflict.value.current_version, conflict.value.field) == (2, "version")
     with pytest.raises(VersionConflict):
         mindscape_remove_trait(person=person, path="a", expected_version=1)
     assert Mindscape.objects.get(person=person).traits == {"a": 1}

@@ -13,12 +13,8 @@ from django.utils import timezone
 from config.embeddings import EMBEDDING_DIMENSIONS, get_provider
 from personakit.choices import NarrativeType
 from personakit.models import Narrative, Person
-from personakit.narratives import (
-    METHOD_EXACT,
-    METHOD_HNSW,
-    narrative_embed,
-    narratives_search,
-)
+from personakit.selectors.narratives import METHOD_EXACT, METHOD_HNSW, narratives_search
+from personakit.services.narratives import narrative_embed
 from personakit.tests.factories import NarrativeFactory, PersonFactory
 from tests.factories import UserFactory
 
@@ -201,8 +197,6 @@ def test_hnsw_iterative_scan_recall_at_one_percent_selectivity(monkeypatch):
 
 def test_hnsw_path_uses_the_index(monkeypatch):
     """The forced HNSW path really walks idx_narratives_embedding (EXPLAIN of the same SQL)."""
-    from personakit import narratives
-
     person = PersonFactory()
     embedded(person, "Deep work in the morning")
     plans = []
@@ -214,7 +208,7 @@ def test_hnsw_path_uses_the_index(monkeypatch):
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
         return original_raw(sql, params)
 
-    monkeypatch.setattr(narratives.Narrative.objects, "raw", explain)
+    monkeypatch.setattr(Narrative.objects, "raw", explain)
     narratives_search(person=person, query="deep work", k=5, method=METHOD_HNSW)
     narratives_search(person=person, query="deep work", k=5, method=METHOD_EXACT)
     assert "idx_narratives_embedding" in plans[0], plans[0]

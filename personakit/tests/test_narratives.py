@@ -9,17 +9,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.embeddings import get_provider
+from config.outbox import drain
 from config.registries import OutboxHandler, outbox_handlers
-from personakit.choices import LinkType, NarrativeType
-from personakit.mindscapes import mindscape_for, mindscape_set_trait, trait_get
+from personakit.choices import LinkType, NarrativeType, OutboxStatus
 from personakit.models import Narrative, OutboxTask, TraitNarrativeLink
-from personakit.narratives import (
+from personakit.selectors.mindscapes import trait_get
+from personakit.services.mindscapes import mindscape_for, mindscape_set_trait
+from personakit.services.narratives import (
     EMBED_TASK,
-    handle_embed_narrative,
     narrative_create,
     narrative_embed,
     narrative_update,
 )
+from personakit.tasks import handle_embed_narrative
 from personakit.tests.factories import NarrativeFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +49,8 @@ def person():
 def curate(person, path, action, text="I know this about myself"):
     return narrative_create(
         user=person.owner,
-        person=person,
         data={
+            "person": person,
             "narrative_type": NarrativeType.CURATION,
             "raw_text": text,
             "trait_path": path,
@@ -65,9 +67,9 @@ def test_self_observation_enqueues_embedding_in_the_same_transaction(person):
     with CaptureQueriesContext(connection) as queries:
         narrative = narrative_create(
             user=person.owner,
-            person=person,
-            data={"narrative_type": "self_observation", "raw_text": "I focus best at dawn"},
-        )
+            data={"person": person, "narrative_type": "self_observation",
+                  "raw_text": "I focus best at dawn"},
+        )  # fmt: skip
     task = OutboxTask.objects.get(task_type=EMBED_TASK)
     assert task.payload == {"narrative_id": str(narrative.pk)}
     assert narrative.embedding is None
@@ -80,7 +82,7 @@ def test_self_observation_enqueues_embedding_in_the_same_transaction(person):
 
 
 def test_failed_create_rolls_back_the_task(person, monkeypatch):
-    from personakit import narratives
+    from personakit.services import narratives
 
     def refuse(*args, **kwargs):
         raise RuntimeError("outbox down")
@@ -145,8 +147,7 @@ def test_self_observation_cannot_curate(person):
     with pytest.raises(ValidationError):
         narrative_create(
             user=person.owner,
-            person=person,
-            data={"narrative_type": "self_observation", "raw_text": "x",
+            data={"person": person, "narrative_type": "self_observation", "raw_text": "x",
                   "trait_path": "work.chronotype", "curation_action": {"action": "remove"}},
         )  # fmt: skip
     assert trait_get(traits(person), "work.chronotype") == "morning"
@@ -180,21 +181,37 @@ def test_embed_replaces_another_models_vector(person):
     assert stored.embedding[0] != 1.0
 
 
-def test_handler_ignores_a_deleted_narrative():
-    handle_embed_narrative({"narrative_id": "00000000-0000-0000-0000-000000000000"})
+def test_handler_ignores_a_deleted_narrative(person):
+    """A narrative deleted before its embedding ran leaves a task done, not failing forever."""
+    narrative = narrative_create(
+        user=person.owner,
+        data={"person": person, "narrative_type": NarrativeType.SELF_OBSERVATION,
+              "raw_text": "Gone soon"},
+    )  # fmt: skip
+    narrative_id = str(narrative.pk)
+    task = OutboxTask.objects.get(task_type=EMBED_TASK, payload__narrative_id=narrative_id)
+    narrative.delete()
+
+    assert handle_embed_narrative({"narrative_id": narrative_id}) is None
+    report = drain()
+    assert (report.done, report.failed, report.retried) == (1, 0, 0)
+    task.refresh_from_db()
+    assert task.status == OutboxStatus.DONE
+    assert task.last_error is None
+    assert not Narrative.objects.filter(pk=narrative_id).exists()
 
 
 def test_editing_curated_text_requeues_embedding(person):
     narrative = NarrativeFactory(person=person, raw_text="raw")
     narrative_embed(narrative_id=narrative.pk)
     narrative = Narrative.objects.get(pk=narrative.pk)
-    narrative_update(narrative=narrative, data={"tags": ["sleep"]})
+    narrative_update(narrative=narrative, user=person.owner, data={"tags": ["sleep"]})
     assert not OutboxTask.objects.exists()  # tags are not embedded
-    narrative_update(narrative=narrative, data={"curated_text": "Refined"})
+    narrative_update(narrative=narrative, user=person.owner, data={"curated_text": "Refined"})
     assert Narrative.objects.get(pk=narrative.pk).embedding_model is None
     assert OutboxTask.objects.filter(task_type=EMBED_TASK).count() == 1
     with pytest.raises(ValidationError):
-        narrative_update(narrative=narrative, data={"raw_text": "rewritten"})
+        narrative_update(narrative=narrative, user=person.owner, data={"raw_text": "rewritten"})
 
 
 def test_the_platform_backfill_embeds_what_the_handler_embeds():

@@ -9,14 +9,15 @@ from django.db import transaction
 
 from config.registries import OutboxHandler, outbox_handlers
 from config.testing import assert_error_shape
-from personakit.mindscapes import DERIVE_TRAITS_TASK, handle_derive_traits
 from personakit.models import Observation, OutboxTask
-from personakit.observations import (
+from personakit.services.mindscapes import DERIVE_TRAITS_TASK
+from personakit.services.observations import (
     MAX_BATCH,
     observation_bulk_create,
     observation_content_clean,
     observation_create,
 )
+from personakit.tasks import handle_derive_traits
 from personakit.tests.factories import ObservationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,9 +224,11 @@ def test_service_refuses_another_owners_person(user, other_user):
     with pytest.raises(ValidationError) as error:
         observation_create(
             user=user,
-            person=PersonFactory(owner=other_user),
-            observation_type="work_session",
-            content=SESSION,
+            data={
+                "person": PersonFactory(owner=other_user),
+                "observation_type": "work_session",
+                "content": SESSION,
+            },
         )
     assert set(error.value.error_dict) == {"person_id"}
 
@@ -239,7 +242,8 @@ def test_task_rolls_back_with_the_observation(user, person):
     def record_then_fail():
         with transaction.atomic():
             observation_create(
-                user=user, person=person, observation_type="work_session", content=SESSION
+                user=user,
+                data={"person": person, "observation_type": "work_session", "content": SESSION},
             )
             inside.append(derivation_tasks(person).count())  # written inside the transaction
             raise RuntimeError("the caller's transaction fails afterwards")
@@ -256,7 +260,8 @@ def test_no_observation_without_its_task(user, person):
     try:
         with pytest.raises(ValueError, match="no outbox handler"):
             observation_create(
-                user=user, person=person, observation_type="work_session", content=SESSION
+                user=user,
+                data={"person": person, "observation_type": "work_session", "content": SESSION},
             )
     finally:
         outbox_handlers.register(

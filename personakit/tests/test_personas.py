@@ -7,16 +7,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from config.embeddings import get_provider
-from personakit.mappers import mapper_activate, mapper_create_version
 from personakit.models import Persona, PersonaNarrativeUsage
-from personakit.personas import (
+from personakit.selectors.feedback import rule_helpfulness
+from personakit.selectors.personas import persona_is_expired, personas_visible_to
+from personakit.services.feedback import feedback_create
+from personakit.services.mappers import mapper_activate, mapper_create_version
+from personakit.services.personas import (
     USAGE_RULE_CONTEXT,
-    feedback_create,
     persona_generate,
-    persona_is_expired,
     personas_mark_expired,
-    personas_visible_to,
-    rule_helpfulness,
 )
 from personakit.tests.factories import (
     FeedbackFactory,
@@ -51,7 +50,9 @@ def active_mapper(config_id="focus", **metadata):
              "actions": suggestion("Move meetings to the afternoon", "low")},
         ],
     }  # fmt: skip
-    mapper = mapper_create_version(user=None, config_id=config_id, configuration=configuration)
+    mapper = mapper_create_version(
+        user=None, data={"config_id": config_id, "configuration": configuration}
+    )
     return mapper_activate(mapper=mapper)
 
 
@@ -84,7 +85,7 @@ def test_generate_splits_core_and_overlay_and_records_metadata():
     mapper = active_mapper()
     person = PersonFactory()
     MindscapeFactory(person=person, traits=TRAITS)
-    persona = persona_generate(user=person.owner, person=person, config_id="focus")
+    persona = persona_generate(user=person.owner, data={"person": person, "config_id": "focus"})
 
     assert persona.core == {"work": {"chronotype": "morning", "focus_minutes": 90}}
     assert persona.overlay == {
@@ -108,14 +109,14 @@ def test_usage_count_counts_generations():
     mapper = active_mapper()
     person = PersonFactory()
     for _ in range(3):
-        persona_generate(user=None, person=person, config_id="focus")
+        persona_generate(user=None, data={"person": person, "config_id": "focus"})
     mapper.refresh_from_db()
     assert mapper.usage_count == 3
 
 
 def test_no_mindscape_means_empty_traits():
     active_mapper()
-    persona = persona_generate(user=None, person=PersonFactory(), config_id="focus")
+    persona = persona_generate(user=None, data={"person": PersonFactory(), "config_id": "focus"})
     assert persona.core == {}
     assert persona.overlay == {"suggestions": [], "context": {}}
     assert persona.metadata["rules_fired"] == []
@@ -124,11 +125,11 @@ def test_no_mindscape_means_empty_traits():
 
 def test_needs_an_active_mapper():
     mapper_create_version(
-        user=None, config_id="drafty", configuration=active_mapper("x").configuration
+        user=None, data={"config_id": "drafty", "configuration": active_mapper("x").configuration}
     )
     for config_id in ("drafty", "unknown"):
         with pytest.raises(ValidationError) as caught:
-            persona_generate(user=None, person=PersonFactory(), config_id=config_id)
+            persona_generate(user=None, data={"person": PersonFactory(), "config_id": config_id})
         assert "no active version" in caught.value.message_dict["config_id"][0]
     assert not Persona.objects.exists()
 
@@ -137,10 +138,10 @@ def test_uses_the_active_version():
     first = active_mapper()
     second = mapper_activate(
         mapper=mapper_create_version(
-            user=None, config_id="focus", configuration=first.configuration
+            user=None, data={"config_id": "focus", "configuration": first.configuration}
         )
     )
-    persona = persona_generate(user=None, person=PersonFactory(), config_id="focus")
+    persona = persona_generate(user=None, data={"person": PersonFactory(), "config_id": "focus"})
     assert (persona.mapper_id, persona.mapper_version) == (second.pk, 2)
 
 
@@ -150,7 +151,7 @@ def test_uses_the_active_version():
 def test_ttl_defaults_to_24_hours():
     active_mapper()
     before = timezone.now()
-    persona = persona_generate(user=None, person=PersonFactory(), config_id="focus")
+    persona = persona_generate(user=None, data={"person": PersonFactory(), "config_id": "focus"})
     after = timezone.now()
     assert before + timedelta(hours=24) <= persona.expires_at <= after + timedelta(hours=24)
 
@@ -158,7 +159,7 @@ def test_ttl_defaults_to_24_hours():
 def test_ttl_per_mapper():
     active_mapper(ttl_hours=1.5)
     before = timezone.now()
-    persona = persona_generate(user=None, person=PersonFactory(), config_id="focus")
+    persona = persona_generate(user=None, data={"person": PersonFactory(), "config_id": "focus"})
     expected = before + timedelta(hours=1.5)
     assert expected <= persona.expires_at <= expected + timedelta(seconds=30)
 
@@ -181,7 +182,7 @@ def test_records_the_narratives_nearest_the_fired_rules():
     stale.embedding_model = "some-older-model"
     stale.save()
 
-    persona = persona_generate(user=None, person=person, config_id="focus")
+    persona = persona_generate(user=None, data={"person": person, "config_id": "focus"})
 
     usage = list(persona.narrative_usage.order_by("-relevance_score"))
     assert len(usage) == 5
@@ -201,7 +202,7 @@ def test_no_embedded_narratives_records_nothing():
     person = PersonFactory()
     MindscapeFactory(person=person, traits=TRAITS)
     NarrativeFactory(person=person)
-    persona = persona_generate(user=None, person=person, config_id="focus")
+    persona = persona_generate(user=None, data={"person": person, "config_id": "focus"})
     assert persona.metadata["rules_fired"]
     assert not PersonaNarrativeUsage.objects.exists()
 
@@ -241,7 +242,7 @@ def generated(person=None, config_id="focus"):
     if person is None:
         person = PersonFactory()
         MindscapeFactory(person=person, traits=TRAITS)
-    return persona_generate(user=person.owner, person=person, config_id=config_id)
+    return persona_generate(user=person.owner, data={"person": person, "config_id": config_id})
 
 
 def test_feedback_on_a_fired_rule():
@@ -250,9 +251,9 @@ def test_feedback_on_a_fired_rule():
     owner = persona.person.owner
     feedback = feedback_create(
         user=owner,
-        persona=persona,
-        data={"rating": 5, "helpful": True, "rule_id": "deep-work", "context": {"task": "x"}},
-    )
+        data={"persona": persona, "rating": 5, "helpful": True, "rule_id": "deep-work",
+              "context": {"task": "x"}},
+    )  # fmt: skip
     assert (feedback.mapper_version, feedback.created_by) == (persona.mapper_version, owner)
 
 
@@ -262,14 +263,14 @@ def test_feedback_on_a_fired_rule():
         ({"rule_id": "night-owl"}, "rule_id"),  # did not fire
         ({"mapper_version": 99}, "mapper_version"),
         ({"rating": 6}, "rating"),
-        ({"persona": "x"}, "persona"),
+        ({"colour": "x"}, "colour"),  # unknown
     ],
 )
 def test_feedback_rejects(data, field):
     active_mapper()
     persona = generated()
     with pytest.raises(ValidationError) as caught:
-        feedback_create(user=persona.person.owner, persona=persona, data=data)
+        feedback_create(user=persona.person.owner, data={"persona": persona, **data})
     assert field in caught.value.message_dict
 
 
@@ -277,7 +278,7 @@ def test_feedback_only_by_the_owner():
     active_mapper()
     persona = generated()
     with pytest.raises(ValidationError) as caught:
-        feedback_create(user=PersonFactory().owner, persona=persona, data={"rating": 3})
+        feedback_create(user=PersonFactory().owner, data={"persona": persona, "rating": 3})
     assert "persona_id" in caught.value.message_dict
 
 
@@ -287,17 +288,17 @@ def test_rule_helpfulness_per_rule_and_version():
     for persona, rating, helpful in [(first, 5, True), (second, 2, False), (second, 4, None)]:
         feedback_create(
             user=persona.person.owner,
-            persona=persona,
-            data={"rule_id": "deep-work", "rating": rating, "helpful": helpful},
+            data={"persona": persona, "rule_id": "deep-work", "rating": rating, "helpful": helpful},
         )
     feedback_create(
-        user=first.person.owner, persona=first, data={"rule_id": "protect-focus", "rating": 3}
+        user=first.person.owner,
+        data={"persona": first, "rule_id": "protect-focus", "rating": 3},
     )
     FeedbackFactory(persona=first, rating=1)  # no rule: not counted
     FeedbackFactory(persona=first, rule_id="deep-work", rating=1, helpful=True)  # no version
     active_mapper("other")
-    feedback_create(user=first.person.owner, persona=generated(first.person, "other"), data={
-        "rule_id": "deep-work", "rating": 1, "helpful": False})  # fmt: skip
+    feedback_create(user=first.person.owner, data={"persona": generated(first.person, "other"),
+                    "rule_id": "deep-work", "rating": 1, "helpful": False})  # fmt: skip
 
     rows = rule_helpfulness()
     assert rows == [

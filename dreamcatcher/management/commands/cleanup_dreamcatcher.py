@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dreamcatcher.maintenance import (
+from dreamcatcher.services.maintenance import (
     COMPLETED_IMPLEMENTATION_RETENTION,
     SYNC_SESSION_RETENTION,
     old_data_cleanup,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dreamcatcher.maintenance import STATISTICS_VIEW, dream_statistics_refresh
+from dreamcatcher.services.maintenance import STATISTICS_VIEW, dream_statistics_refresh
 
 
 class Command(BaseCommand):

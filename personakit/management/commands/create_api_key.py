@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from personakit.services import api_key_issue
+from personakit.services.api_keys import api_key_issue
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user {username!r}.") from None
-        issued = api_key_issue(user=user, name=name, expires_in_days=expires)
-        expiry = f", expires {issued.api_key.expires_at:%Y-%m-%d %H:%M} UTC" if expires else ""
+        api_key = api_key_issue(user=user, data={"name": name, "expires_in_days": expires})
+        expiry = f", expires {api_key.expires_at:%Y-%m-%d %H:%M} UTC" if expires else ""
         self.stdout.write(f"API key {name!r} for {username}{expiry}. Shown once; store it now:")
-        self.stdout.write(issued.raw_key)
+        self.stdout.write(api_key.raw_key)

@@ -1,0 +1,1 @@
+"""Dreamcatcher read queries (querysets, reports, cached summaries), one module per domain."""

@@ -1,0 +1,1 @@
+"""Dreamcatcher writes and business rules, one module per domain."""

@@ -1,0 +1,1 @@
+"""PersonaKit read queries (querysets, reports, search), one module per domain."""

@@ -1,0 +1,1 @@
+"""PersonaKit writes and business rules, one module per domain."""
