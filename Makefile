@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint bench stop status shell psql clean
+.PHONY: run test lint fuzz bench stop status shell psql clean
 
 # Reinstall whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -33,6 +33,11 @@ lint: $(VENV)/.installed
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Schemathesis over the whole OpenAPI schema with more examples than `make test` runs.
+FUZZ_EXAMPLES ?= 25
+fuzz: $(VENV)/.installed
+	LUCID_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -m fuzz tests/test_schemathesis.py $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(PY) -m bench

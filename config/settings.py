@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc as static files: the docs need no CDN
     "pgtrigger",
     "django_celery_beat",
     "django_celery_results",
@@ -140,6 +141,11 @@ DATABASES["default"].update(
     CONN_HEALTH_CHECKS=True,
     ATOMIC_REQUESTS=True,  # a failed request changes nothing
 )
+# Gunicorn's threaded workers (config/gunicorn_conf.py): each thread keeps its own database
+# connection, so a web machine holds up to WEB_CONCURRENCY times WEB_THREADS of them.
+WEB_THREADS = env.int("WEB_THREADS", default=8)
+# Seconds a request's thread waits for the next body bytes, or to send one piece of its answer.
+WEB_CLIENT_TIMEOUT = env.int("WEB_CLIENT_TIMEOUT", default=15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="") or embedded.redis_url(DATA_DIR)
@@ -187,14 +193,26 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- API ------------------------------------------------------------------------------------
 
 API_PAGE_SIZE_MAX = 1000
+# What a request may hold (config.api.limits): body bytes (files aside), form fields, how
+# deep its JSON nests (far below the interpreter's recursion limit, so any stored value
+# renders) and how long one string may be.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+API_STRING_MAX_LENGTH = env.int("API_STRING_MAX_LENGTH", default=100_000)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "personakit.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.parsers.JSONParser",
+        "config.api.parsers.FormParser",
+        "config.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.api.filters.FilterBackend",  # strict: refuses what the schema refuses
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -216,8 +234,17 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.document_error_responses",  # every error status, one shape
+        "config.api.schema.bound_bulk_lists",
+        "config.api.schema.document_body_types",
+    ],
     # Several models have a "status"; name each enum after its model, not "Status314Enum".
     "ENUM_NAME_OVERRIDES": {
         "DreamStatusEnum": "dreamcatcher.choices.DreamStatus",

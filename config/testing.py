@@ -52,10 +52,14 @@ def assert_error_shape(response: Any, status: int, code: str | None = None) -> d
 
 
 @functools.cache
-def openapi_paths() -> dict[str, Any]:
+def openapi_schema() -> dict[str, Any]:
     from drf_spectacular.generators import SchemaGenerator
 
-    return SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def openapi_paths() -> dict[str, Any]:
+    return openapi_schema()["paths"]
 
 
 @pytest.mark.django_db

@@ -1,10 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config import health
 from config.admin.database_health import database_health_view
-from config.views import landing
+from config.views import api_fallback, landing
 
 urlpatterns = [
     path("", landing, name="landing"),
@@ -19,7 +19,11 @@ urlpatterns = [
     path("api/v1/", include("config.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # Last: an /api/ path no route matched answers in the API's shape, never an HTML page.
+    re_path(r"^api/", api_fallback, name="api-fallback"),
 ]
 
+handler400 = "config.views.bad_request"
 handler404 = "config.views.not_found"
 handler500 = "config.views.server_error"

@@ -34,3 +34,39 @@ def test_a_collision_fails_generation(tmp_path, settings):
     settings.ROOT_URLCONF = "tests.openapi_collision_urls"
     with pytest.raises(CommandError):
         call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+def test_every_operation_documents_its_errors_in_the_one_shape():
+    """Errors are part of the contract: 401/403/429 everywhere, 400 where input is taken,
+    404 where a path names a row, 413/415 where a body is sent, all as ``Error``."""
+    from config.testing import openapi_schema
+
+    schema = openapi_schema()
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"code", "message", "field", "errors"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"401", "403", "429"}
+            if method in {"post", "put", "patch"}:
+                expected.add("400")
+            if "requestBody" in operation:
+                expected |= {"413", "415"}
+            if "{" in path:
+                expected.add("404")
+            assert expected <= set(responses), (method, path, sorted(responses))
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    shape = response["content"]["application/json"]["schema"]["$ref"]
+                    assert shape.rsplit("/", 1)[1] in {"Error", "Conflict"}, (method, path, code)
+
+
+def test_bulk_bodies_say_how_many_items_they_take(client_for, user):
+    """An empty list is refused, so the schema says so (schemathesis generated ``[]``)."""
+    from config.testing import assert_error_shape, openapi_schema
+
+    body = openapi_schema()["components"]["schemas"]["DreamcatcherTodoOneOrManyRequest"]
+    array = next(variant for variant in body["oneOf"] if variant.get("type") == "array")
+    assert (array["minItems"], array["maxItems"]) == (1, 1000)
+    response = client_for(user).post("/api/v1/dreamcatcher/todos", [], format="json")
+    assert_error_shape(response, 400)

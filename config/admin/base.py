@@ -13,14 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Func, IntegerField, QuerySet
-from django.http import HttpRequest
+from django.forms.fields import InvalidJSONInput
+from django.http import HttpRequest, HttpResponse
+from django.views.defaults import permission_denied
 from pgvector.django import BitField, HalfVectorField, SparseVectorField, VectorField
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.overrides import FORMFIELD_OVERRIDES_INLINE
 
-from config.admin.display import dimensions_annotation
+from config.admin.display import dimensions_annotation, json_dumps
 from config.admin.paginator import EstimatedCountPaginator
 from config.admin.widgets import PrettyJSONWidget
 
@@ -28,7 +31,40 @@ VECTOR_FIELD_TYPES = (VectorField, HalfVectorField, SparseVectorField, BitField)
 # vector_dims() exists for these; the others are only tested for NULL.
 _MEASURABLE_VECTOR_TYPES = (VectorField, HalfVectorField)
 
-JSON_FORMFIELD_OVERRIDES = {models.JSONField: {"widget": PrettyJSONWidget}}
+
+class JSONFormField(forms.JSONField):
+    """The admin's JSON input: any stored value shows, however deep (``json_dumps``), and
+    input nested past what the interpreter parses is a form error, not a crash."""
+
+    default_error_messages = {"too_deep": "This JSON is nested too deeply to read."}
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, InvalidJSONInput):
+            return value
+        return json_dumps(value)
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise ValidationError(self.error_messages["too_deep"], code="too_deep") from None
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return super().has_changed(initial, data)
+        except RecursionError:
+            return True
+
+
+JSON_FORMFIELD_OVERRIDES = {
+    models.JSONField: {"widget": PrettyJSONWidget, "form_class": JSONFormField}
+}
 INLINE_FORMFIELD_OVERRIDES = {**FORMFIELD_OVERRIDES_INLINE, **JSON_FORMFIELD_OVERRIDES}
 
 
@@ -49,6 +85,10 @@ def copy_saved_row(*, source: models.Model, target: models.Model) -> None:
     target._state.db = source._state.db
 
 
+def _forward_relations(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
+
+
 class _VectorColumnsMixin:
     """Vectors are never edited by hand nor printed: out of every form, deferred in queries."""
 
@@ -60,7 +100,9 @@ class _VectorColumnsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
+        # Rows a page links to are read with it, not one by one while the template renders:
+        # deep in a render there is no stack left to decode a deeply nested JSON column.
+        queryset = super().get_queryset(request).select_related(*_forward_relations(self.model))
         measurable = [
             field.name
             for field in vector_fields(self.model)
@@ -93,6 +135,14 @@ class LucidModelAdmin(_VectorColumnsMixin, ModelAdmin):
     list_filter_submit = True  # range filters need an explicit "apply"
     warn_unsaved_form = True
     formfield_overrides = JSON_FORMFIELD_OVERRIDES
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Refused by answer, not by exception: Django logs a PermissionDenied's traceback.
+        if not self.has_delete_permission(request):
+            return permission_denied(request, PermissionDenied())
+        return super().delete_view(request, object_id, extra_context)
 
 
 class LucidTabularInline(_VectorColumnsMixin, TabularInline):

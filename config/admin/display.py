@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString
 # Past these, a JSON value is folded into a <details> element, opened on demand.
 JSON_FOLD_LINES = 12
 JSON_FOLD_CHARS = 1_000
+# Deeper JSON is shown compact: however deep a stored value is, its page renders.
+JSON_INDENT_MAX_DEPTH = 64
 
 _PRE_STYLE = (
     "white-space: pre-wrap; word-break: break-word; font-family: ui-monospace, SFMono-Regular,"
@@ -37,14 +39,62 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def json_depth(value: Any) -> int:
+    """How deep ``value`` nests (a scalar is 0, ``[]`` is 1), measured without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list | tuple):
+            deepest = max(deepest, depth + 1)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class _Raw(str):
+    """JSON punctuation already written, as opposed to a string value still to encode."""
+
+
+def _compact_json(value: Any) -> str:
+    """Compact JSON of ``value`` however deep: written from a stack, not by recursion."""
+    parts: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Raw):
+            parts.append(node)
+        elif isinstance(node, dict):
+            pending: list[Any] = [_Raw("{")]
+            for index, (key, child) in enumerate(node.items()):
+                comma = ", " if index else ""
+                pending += [_Raw(comma + json.dumps(str(key), ensure_ascii=False) + ": "), child]
+            stack.extend(reversed([*pending, _Raw("}")]))
+        elif isinstance(node, list | tuple):
+            pending = [_Raw("[")]
+            for index, child in enumerate(node):
+                pending += [_Raw(", "), child] if index else [child]
+            stack.extend(reversed([*pending, _Raw("]")]))
+        else:
+            parts.append(json.dumps(node, ensure_ascii=False, cls=DjangoJSONEncoder))
+    return "".join(parts)
+
+
+def json_dumps(value: Any, *, indent: int | None = None) -> str:
+    """``json.dumps`` for any stored value: past ``JSON_INDENT_MAX_DEPTH`` levels, where
+    indentation is unreadable and ``json.dumps`` would exhaust the stack, it is compact."""
+    if json_depth(value) > JSON_INDENT_MAX_DEPTH:
+        return _compact_json(value)
+    return json.dumps(value, indent=indent, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
 def json_text(value: Any) -> str:
     """``value`` as indented JSON; a string that already holds JSON is parsed first."""
     if isinstance(value, str | bytes):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value.decode(errors="replace") if isinstance(value, bytes) else value
-    return json.dumps(value, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return json_dumps(value, indent=2)
 
 
 def _json_summary(value: Any, text: str) -> str:
@@ -65,7 +115,7 @@ def json_display(value: Any) -> SafeString:
     if value is None:
         return muted("—")
     if isinstance(value, str | bytes):
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):
             value = json.loads(value)
     text = json_text(value)
     pre = format_html('<pre class="lucid-json" style="{}">{}</pre>', _PRE_STYLE, text)

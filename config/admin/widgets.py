@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from unfold.widgets import UnfoldAdminTextareaWidget
+
+from config.admin.display import json_text
 
 MIN_ROWS = 4
 MAX_ROWS = 30
@@ -26,10 +27,7 @@ class PrettyJSONWidget(UnfoldAdminTextareaWidget):
     def format_value(self, value: Any) -> str | None:
         if value in (None, ""):
             return value
-        try:
-            return json.dumps(json.loads(value), indent=2, ensure_ascii=False)
-        except (TypeError, ValueError):
-            return value
+        return json_text(value)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

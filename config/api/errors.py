@@ -11,9 +11,10 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse, UnreadablePostError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -21,6 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from config.api.limits import text_problem
 from config.concurrency import VersionConflict
 
 logger = logging.getLogger(__name__)
@@ -60,7 +62,35 @@ def flatten_details(details: Any, field: str | None = None) -> list[dict[str, An
     return errors
 
 
-def _as_api_exception(exc: Exception) -> Exception:
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = "The request body is larger than this server accepts."
+
+
+def _unstorable_in_request(context: dict[str, Any]) -> Exception | None:
+    """A path id or query parameter PostgreSQL cannot even compare (it holds NUL)."""
+    if any(isinstance(v, str) and text_problem(v) for v in context.get("kwargs", {}).values()):
+        return exceptions.NotFound()  # no row can have that id
+    request = context.get("request")
+    if request is None:
+        return None
+    for name, values in request.query_params.lists():
+        for value in values:
+            if (problem := text_problem(value)) is not None:
+                return exceptions.ValidationError({name: [problem]})
+    return None
+
+
+def _as_api_exception(exc: Exception, context: dict[str, Any]) -> Exception:
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, UnreadablePostError):  # the client stopped sending (WEB_CLIENT_TIMEOUT)
+        return exceptions.ParseError("The request body did not arrive in time.", code="timeout")
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return exceptions.ParseError(str(exc), code="too_many_fields")
+    if isinstance(exc, DataError) and (unstorable := _unstorable_in_request(context)):
+        return unstorable
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):
@@ -89,7 +119,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, VersionConflict):
         set_rollback()
         return _version_conflict(exc)
-    exc = _as_api_exception(exc)
+    exc = _as_api_exception(exc, context)
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("unhandled error in %s", context.get("view"), exc_info=exc)

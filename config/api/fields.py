@@ -9,10 +9,53 @@ from django.db.models import Model, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
+
+from config.api.limits import check_json, control_character_problem, too_deep
+
+
+class JSONField(serializers.JSONField):
+    """Any JSON value within ``config.api.limits`` (depth, string length, storable text).
+
+    The parser checks JSON bodies already; this also covers JSON sent as a form field.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            value = super().to_internal_value(data)
+        except RecursionError:
+            raise serializers.ValidationError([too_deep()]) from None
+        check_json(value)
+        return value
+
+
+class StrictCharField(serializers.CharField):
+    """Text that is text: DRF would take the number 0 as "0", and a form's empty field as
+    left out (so ``name=`` changed nothing); the schema says string, minLength 1."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
+            return ""
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class SingleLineCharField(StrictCharField):
+    """Text shown on one line (a name, a title, a tag): no control or bidi characters."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if (problem := control_character_problem(value)) is not None:
+            raise serializers.ValidationError([problem])
+        return value
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
-class JSONObjectField(serializers.JSONField):
+class JSONObjectField(JSONField):
     """A JSON object (``{}``), never a list or a scalar."""
 
     default_error_messages = {"not_an_object": "Must be a JSON object."}
@@ -25,7 +68,7 @@ class JSONObjectField(serializers.JSONField):
 
 
 @extend_schema_field({"type": "array", "items": {}})
-class JSONArrayField(serializers.JSONField):
+class JSONArrayField(JSONField):
     """A JSON array (``[]``), never an object or a scalar."""
 
     default_error_messages = {"not_an_array": "Must be a JSON array."}

@@ -1,23 +1,52 @@
 """Pagination: numbered pages by default, cursors for big tables; never more than 1000 rows."""
 
+from __future__ import annotations
+
+import re
+from typing import Any
+
 from django.conf import settings
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
+class PageSizeMixin:
+    """``?page_size=`` is a whole number from 1 (above the maximum: the maximum), else a 400;
+    DRF alone would quietly answer a default page for ``page_size=null``."""
+
     page_size_query_param = "page_size"
     max_page_size = settings.API_PAGE_SIZE_MAX
 
+    def get_page_size(self, request: Request) -> int | None:
+        for value in request.query_params.getlist(self.page_size_query_param):
+            if not _WHOLE_NUMBER.fullmatch(value) or int(value) < 1:
+                raise ValidationError(
+                    {self.page_size_query_param: ["Must be a whole number from 1."]}
+                )
+        return super().get_page_size(request)
 
-class CursorPagination(pagination.CursorPagination):
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class PageNumberPagination(PageSizeMixin, pagination.PageNumberPagination):
+    pass
+
+
+class CursorPagination(PageSizeMixin, pagination.CursorPagination):
     """For big or append-heavy tables: no COUNT(*), stable under inserts.
 
     Orders by ``?ordering=`` when the view allows it, else by ``ordering`` here
     (override per view with ``cursor_ordering``).
     """
 
-    page_size_query_param = "page_size"
-    max_page_size = settings.API_PAGE_SIZE_MAX
     ordering = "-created_at"
 
     def get_ordering(self, request, queryset, view):

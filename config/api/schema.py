@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import is_list_serializer
 
@@ -35,3 +36,124 @@ class AutoSchema(SpectacularAutoSchema):
         name = super()._get_serializer_name(serializer, direction, bypass_extensions)
         prefix = app_prefix(serializer, self.view)
         return name if name.startswith(prefix) else prefix + name
+
+
+# Free of the characters config.api.limits refuses in single-line text (C0, DEL, C1, bidi
+# controls). "+": drf-spectacular offers "" as a oneOf branch of its own where it is allowed.
+SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+$"
+
+
+class SingleLineTextExtension(OpenApiSerializerFieldExtension):
+    """A single-line text field's request schema says which characters it refuses."""
+
+    target_class = "config.api.fields.SingleLineCharField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "pattern": SINGLE_LINE_PATTERN} if direction == "request" else schema
+
+
+ERROR_COMPONENT = "Error"
+_ERROR_ITEM = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "field": {"type": "string", "nullable": True},
+    },
+    "required": ["code", "message", "field"],
+}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every error: the first of ``errors`` repeated at the top level.",
+    "properties": {**_ERROR_ITEM["properties"], "errors": {"type": "array", "items": _ERROR_ITEM}},
+    "required": ["code", "message", "field", "errors"],
+}
+_WHY = {
+    "400": "Bad input (or an id in it the caller has no row for); nothing was written.",
+    "401": "No API key, or a wrong, expired or revoked one.",
+    "403": "Not allowed for this caller.",
+    "404": "No such row among the caller's.",
+    "409": "Conflicts with the current state (a stale version, a running sync, an active mapper).",
+    "413": "The body is too large.",
+    "415": "Unsupported content type.",
+    "428": 'Say which version you read (If-Match: "<version>" or "version").',
+    "429": "Too many requests; see Retry-After.",
+}
+_WRITES = {"post", "put", "patch"}
+_PAGES = {"page", "cursor"}  # a page past the end, or a cursor not ours: 404
+
+
+def _errors_of(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+    """The error statuses ``operation`` can answer, by what it takes."""
+    codes = ["401", "403", "429"]
+    if method in _WRITES or operation.get("parameters"):
+        codes.append("400")
+    names = {p.get("name") for p in operation.get("parameters", [])}
+    if "{" in path or names & _PAGES:
+        codes.append("404")
+    if method in {*_WRITES, "delete"}:
+        codes.append("409")
+    if "requestBody" in operation:
+        codes += ["413", "415"]
+    if any(p.get("name") == "If-Match" for p in operation.get("parameters", [])):
+        codes.append("428")
+    return codes
+
+
+def bound_bulk_lists(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: a bulk body's list holds 1 to ``MAX_BULK_ITEMS`` items."""
+    from config.api.viewsets import BULK_COMPONENT_SUFFIX, MAX_BULK_ITEMS
+
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if f"{BULK_COMPONENT_SUFFIX}Request" in name:
+            for variant in component.get("oneOf", []):
+                if variant.get("type") == "array":
+                    variant.update(minItems=1, maxItems=MAX_BULK_ITEMS)
+    return result
+
+
+def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: every operation documents its error answers in the one shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = _ERROR_SCHEMA
+    error = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code in _errors_of(path, method, operation):
+                responses.setdefault(code, {"description": _WHY[code]})
+            for code, response in responses.items():
+                if code.startswith(("4", "5")) and "content" not in response:
+                    response["content"] = error
+    return result
+
+
+_JSON, _MULTIPART = "application/json", "multipart/form-data"
+
+
+def _has_file(schema: dict[str, Any], components: dict[str, Any]) -> bool:
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    properties = schema.get("properties", {}).values()
+    return any(field.get("format") == "binary" for field in properties)
+
+
+def document_body_types(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: a body is JSON, or multipart where it carries a file.
+
+    Forms cannot say ``null``, a number or a nested object, so the schema of a JSON body
+    would be untrue of them; and a file cannot travel in JSON.
+    """
+    components = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            if not content:
+                continue
+            schema = next(iter(content.values()))["schema"]
+            keep = _MULTIPART if _has_file(schema, components) else _JSON
+            if keep in content:
+                for media_type in [name for name in content if name != keep]:
+                    del content[media_type]
+    return result

@@ -35,6 +35,7 @@ from rest_framework.response import Response
 from config import rls
 
 MAX_BULK_ITEMS = 1000
+BULK_COMPONENT_SUFFIX = "OneOrMany"  # its list form is bounded by config.api.schema
 
 
 def schema_generation(view: Any) -> bool:
@@ -205,8 +206,11 @@ def _document_bulk_create(viewset: type) -> None:
     serializer = viewset.serializer_class
     name = serializer.Meta.model._meta.verbose_name
     one_or_many = PolymorphicProxySerializer(
-        component_name=f"{serializer.Meta.model.__name__}OneOrMany",
-        serializers=[serializer, serializer(many=True)],
+        component_name=f"{serializer.Meta.model.__name__}{BULK_COMPONENT_SUFFIX}",
+        serializers=[
+            serializer,
+            serializer(many=True, min_length=1, max_length=viewset.max_bulk_items),
+        ],
         resource_type_field_name=None,
         many=False,
     )

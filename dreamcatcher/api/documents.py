@@ -1,8 +1,11 @@
 """Documents: multipart upload (parsed in the background), metadata, rename, delete."""
 
-from django_filters import rest_framework as filters
-from rest_framework import parsers, serializers
+from rest_framework import serializers
 
+from config.api import parsers
+from config.api.fields import SingleLineCharField
+from config.api.filters import FilterSet
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from dreamcatcher.api.fields import caller_dream_field
 from dreamcatcher.models import Document
@@ -10,7 +13,7 @@ from dreamcatcher.selectors.documents import document_list
 from dreamcatcher.services.documents import document_delete, document_update, document_upload
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     """A document's metadata; only its title changes here (files come by upload)."""
 
     class Meta:
@@ -26,10 +29,10 @@ class DocumentUploadSerializer(serializers.Serializer):
         help_text="Plain text, Markdown or PDF, judged by content; at most "
         "DOCUMENT_UPLOAD_MAX_BYTES (20 MB by default)."
     )
-    title = serializers.CharField(max_length=500, required=False, help_text="Default: file name.")
+    title = SingleLineCharField(max_length=500, required=False, help_text="Default: file name.")
 
 
-class DocumentFilter(filters.FilterSet):
+class DocumentFilter(FilterSet):
     class Meta:
         model = Document
         fields = ["dream", "file_type", "parsed"]

@@ -10,7 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.fields import SingleLineCharField
+from config.api.filters import FilterSet
 from config.api.pagination import CursorPagination
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes, schema_generation
 from dreamcatcher.api.documents import DocumentSerializer
 from dreamcatcher.api.fields import STAMPS
@@ -25,7 +28,7 @@ from dreamcatcher.selectors.reports import dream_statistics
 from dreamcatcher.services import dreams
 
 
-class DreamSerializer(serializers.ModelSerializer):
+class DreamSerializer(ModelSerializer):
     """A dream with its tags and how many children it has (the rows: retrieve it)."""
 
     brand = serializers.PrimaryKeyRelatedField(
@@ -68,7 +71,7 @@ class DreamDetailSerializer(DreamSerializer):
 
 class DreamTagsSerializer(serializers.Serializer):
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=255),
+        child=SingleLineCharField(max_length=255),
         max_length=100,
         allow_empty=True,
         help_text="Tag ids, e.g. coding, design: the dream's complete new set.",
@@ -86,7 +89,7 @@ class DreamStatisticsSerializer(serializers.Serializer):
     )
 
 
-class DreamFilter(filters.FilterSet):
+class DreamFilter(FilterSet):
     status = filters.MultipleChoiceFilter(choices=DreamStatus.choices)
     brand = filters.CharFilter(field_name="brand_id", help_text="Brand id, e.g. bc-studio.")
     tag = filters.CharFilter(method="filter_tag", help_text="Tag id: dreams carrying that tag.")

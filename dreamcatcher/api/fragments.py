@@ -1,10 +1,11 @@
 """Fragments: research and inspiration attached to the caller's dreams (one or a list)."""
 
 from django_filters import rest_framework as filters
-from rest_framework import serializers
 
 from config.api.fields import JSONArrayField
+from config.api.filters import FilterSet
 from config.api.pagination import CursorPagination
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from dreamcatcher.api.fields import STAMPS, caller_dream_field
 from dreamcatcher.models import Fragment
@@ -12,7 +13,7 @@ from dreamcatcher.selectors.dreams import fragment_list
 from dreamcatcher.services import dreams
 
 
-class FragmentSerializer(serializers.ModelSerializer):
+class FragmentSerializer(ModelSerializer):
     dream = caller_dream_field()
     features = JSONArrayField(required=False)
     code_snippets = JSONArrayField(required=False)
@@ -24,7 +25,7 @@ class FragmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", *STAMPS]
 
 
-class FragmentFilter(filters.FilterSet):
+class FragmentFilter(FilterSet):
     date_after = filters.IsoDateTimeFilter(field_name="date", lookup_expr="gte")
     date_before = filters.IsoDateTimeFilter(field_name="date", lookup_expr="lt")
 

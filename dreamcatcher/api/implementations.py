@@ -1,9 +1,10 @@
 """Implementations: the builds of the caller's dreams."""
 
 from django_filters import rest_framework as filters
-from rest_framework import serializers
 
 from config.api.fields import JSONObjectField
+from config.api.filters import FilterSet
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from dreamcatcher.api.fields import STAMPS, caller_dream_field
 from dreamcatcher.choices import ImplementationStatus
@@ -12,7 +13,7 @@ from dreamcatcher.selectors.dreams import implementation_list
 from dreamcatcher.services import dreams
 
 
-class ImplementationSerializer(serializers.ModelSerializer):
+class ImplementationSerializer(ModelSerializer):
     dream = caller_dream_field()
     implementation_data = JSONObjectField(required=False)
 
@@ -25,7 +26,7 @@ class ImplementationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"tickets_created": {"min_value": 0}, "agents_assigned": {"min_value": 0}}
 
 
-class ImplementationFilter(filters.FilterSet):
+class ImplementationFilter(FilterSet):
     status = filters.MultipleChoiceFilter(choices=ImplementationStatus.choices)
 
     class Meta:

@@ -1,23 +1,23 @@
 """Reports of the caller: the ``dream_summary`` view and the ``user_activity`` totals."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerReadOnlyViewSet, RowLevelSecurityMixin
 from dreamcatcher.models import DreamSummary, UserActivity
 from dreamcatcher.selectors.reports import dream_summary, user_activity
 
 
-class DreamSummarySerializer(serializers.ModelSerializer):
+class DreamSummarySerializer(ModelSerializer):
     class Meta:
         model = DreamSummary
         fields = "__all__"
 
 
-class UserActivitySerializer(serializers.ModelSerializer):
+class UserActivitySerializer(ModelSerializer):
     class Meta:
         model = UserActivity
         exclude = ["user"]

@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.filters import FilterSet
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerReadOnlyViewSet, RowLevelSecurityMixin
 from dreamcatcher.choices import SyncSessionStatus, SyncSessionType
 from dreamcatcher.models import SyncSession
@@ -16,7 +18,7 @@ from dreamcatcher.selectors.sync import sync_session_list, sync_status
 from dreamcatcher.services.sync import SyncInProgress, sync_session_start
 
 
-class SyncSessionSerializer(serializers.ModelSerializer):
+class SyncSessionSerializer(ModelSerializer):
     class Meta:
         model = SyncSession
         exclude = ["user"]
@@ -39,7 +41,7 @@ class SyncStatusSerializer(serializers.Serializer):
     last_sync = serializers.DateTimeField(allow_null=True, help_text="Latest synced_at.")
 
 
-class SyncSessionFilter(filters.FilterSet):
+class SyncSessionFilter(FilterSet):
     status = filters.MultipleChoiceFilter(choices=SyncSessionStatus.choices)
     session_type = filters.ChoiceFilter(choices=SyncSessionType.choices)
 

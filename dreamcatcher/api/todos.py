@@ -3,7 +3,9 @@
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
+from config.api.filters import FilterSet
 from config.api.pagination import CursorPagination
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from dreamcatcher.api.fields import STAMPS, caller_dream_field
 from dreamcatcher.choices import TodoPriority, TodoSource, TodoStatus
@@ -12,7 +14,7 @@ from dreamcatcher.selectors.dreams import todo_list
 from dreamcatcher.services import dreams
 
 
-class TodoSerializer(serializers.ModelSerializer):
+class TodoSerializer(ModelSerializer):
     dream = caller_dream_field()
 
     class Meta:
@@ -32,7 +34,7 @@ class TodoSerializer(serializers.ModelSerializer):
         return value
 
 
-class TodoFilter(filters.FilterSet):
+class TodoFilter(FilterSet):
     status = filters.MultipleChoiceFilter(choices=TodoStatus.choices)
     priority = filters.MultipleChoiceFilter(choices=TodoPriority.choices)
     source = filters.ChoiceFilter(choices=TodoSource.choices)

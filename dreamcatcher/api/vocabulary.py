@@ -9,13 +9,14 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.validators import UniqueValidator
 
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from dreamcatcher.models import Brand, Tag
 from dreamcatcher.models.vocabulary import HEX_COLOR
 from dreamcatcher.services import vocabulary
 
 
-class _VocabularySerializer(serializers.ModelSerializer):
+class _VocabularySerializer(ModelSerializer):
     """A brand or tag; its id (a slug such as ``bc-studio``) may be chosen at creation only."""
 
     color = serializers.CharField(
@@ -56,7 +57,7 @@ class TagSerializer(_VocabularySerializer):
         read_only_fields = ["usage_count", "created_at", "updated_at"]
 
 
-class DreamTagSerializer(serializers.ModelSerializer):
+class DreamTagSerializer(ModelSerializer):
     """A tag as shown on a dream."""
 
     class Meta:

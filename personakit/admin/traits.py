@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from config.admin.display import muted
+from config.admin.display import json_dumps, muted
 
 # Deeper than this, a trait subtree is shown as JSON: a tree that deep is unreadable anyway.
 TRAIT_TREE_MAX_DEPTH = 8
@@ -58,14 +57,18 @@ def _branch(key: str, value: Any, path: str, depth: int) -> SafeString:
 
 
 def _value_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return json_dumps(value)  # a subtree of any depth, without recursion
 
 
 def trait_leaf_count(traits: Any) -> int:
     """How many leaf traits (dot paths with a value) a tree holds."""
     if not isinstance(traits, dict) or not traits:
         return 0 if isinstance(traits, dict) or traits is None else 1
-    return sum(
-        trait_leaf_count(value) if isinstance(value, dict) and value else 1
-        for value in traits.values()
-    )
+    count, branches = 0, [traits]  # a stack, not recursion: traits may nest any depth
+    while branches:
+        for value in branches.pop().values():
+            if isinstance(value, dict) and value:
+                branches.append(value)
+            else:
+                count += 1
+    return count

@@ -3,12 +3,13 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from personakit.models import ApiKey
 from personakit.services import api_keys
 
 
-class ApiKeySerializer(serializers.ModelSerializer):
+class ApiKeySerializer(ModelSerializer):
     key = serializers.SerializerMethodField(
         help_text="The full key. Returned once, by the create call; store it now."
     )
@@ -32,8 +33,19 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
 
 class ApiKeyUpdateSerializer(ApiKeySerializer):
-    def validate_expires_in_days(self, value: int) -> int:
-        raise serializers.ValidationError("An issued key's expiry cannot change.")
+    """Renames a key; its expiry is set once, when it is issued (so not in this schema)."""
+
+    expires_in_days = None
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [name for name in ApiKeySerializer.Meta.fields if name != "expires_in_days"]
+
+    def validate(self, attrs: dict) -> dict:
+        if "expires_in_days" in self.initial_data:
+            raise serializers.ValidationError(
+                {"expires_in_days": "An issued key's expiry cannot change."}
+            )
+        return attrs
 
 
 @extend_schema(tags=["account"])

@@ -3,6 +3,7 @@
 from rest_framework import mixins, serializers
 
 from config.api.fields import CallerRowField, JSONObjectField
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerViewSet, CreateMixin, Writes
 from personakit.models import Feedback, Persona
 from personakit.selectors.feedback import feedback_visible_to
@@ -10,7 +11,7 @@ from personakit.selectors.personas import personas_for_feedback
 from personakit.services.feedback import feedback_create
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class FeedbackSerializer(ModelSerializer):
     persona_id = CallerRowField(
         Persona, personas_for_feedback, source="persona", pk_field=serializers.UUIDField()
     )

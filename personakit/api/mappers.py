@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.fields import JSONObjectField
+from config.api.fields import JSONField, JSONObjectField
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerViewSet, CreateMixin, UpdateMixin, Writes
 from personakit.choices import MapperStatus
 from personakit.models import MapperConfig
@@ -34,8 +35,24 @@ class MapperConflict(exceptions.APIException):
     default_detail = "The mapper version is not a draft."
 
 
-class MapperConfigSerializer(serializers.ModelSerializer):
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "metadata": {"type": "object", "additionalProperties": {}},
+            "rules": {"type": "array", "minItems": 1, "items": {"type": "object"}},
+        },
+        "required": ["metadata", "rules"],
+        "additionalProperties": False,
+    }
+)
+class MapperConfigurationField(JSONField):
+    """The outline ``mapper_validate`` checks first (each rule's shape: its error paths)."""
+
+
+class MapperConfigSerializer(ModelSerializer):
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    configuration = MapperConfigurationField()
     metadata = JSONObjectField(required=False, allow_null=True)
 
     class Meta:

@@ -12,13 +12,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.fields import JSONField
 from config.api.preconditions import IF_MATCH, ConflictSerializer, etag, expected_version
+from config.api.serializers import ModelSerializer
 from personakit.models import Mindscape, Person
 from personakit.selectors.mindscapes import trait_get
 from personakit.services.mindscapes import (
@@ -29,7 +37,7 @@ from personakit.services.mindscapes import (
 from personakit.services.persons import UnknownPerson, require_person
 
 
-class MindscapeSerializer(serializers.ModelSerializer):
+class MindscapeSerializer(ModelSerializer):
     person_id = serializers.UUIDField(read_only=True)
     traits = serializers.JSONField(read_only=True)
 
@@ -38,9 +46,16 @@ class MindscapeSerializer(serializers.ModelSerializer):
         fields = ["person_id", "traits", "version", "updated_at"]
 
 
+@extend_schema_field(
+    {"anyOf": [{"type": kind} for kind in ("object", "array", "string", "number", "boolean")]}
+)
+class TraitValueField(JSONField):
+    """Any JSON value but null: the schema says so, as a bare JSON field's would not."""
+
+
 class TraitSerializer(serializers.Serializer):
     path = serializers.CharField(read_only=True)
-    value = serializers.JSONField(help_text="Any JSON value but null (DELETE removes a trait).")
+    value = TraitValueField(help_text="Any JSON value but null (DELETE removes a trait).")
     version = serializers.IntegerField(
         min_value=1, required=False, help_text="The version read; or send If-Match instead."
     )
@@ -53,6 +68,11 @@ _WRITE_RESPONSES = {
     409: ConflictSerializer,
     428: OpenApiResponse(description="No version given."),
 }
+# A DELETE has no body to carry "version", so its If-Match is required (else 428).
+IF_MATCH_REQUIRED = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+    description=IF_MATCH.description,
+)  # fmt: skip
 
 
 class _PersonMindscapeView(APIView):
@@ -108,7 +128,7 @@ class TraitView(_PersonMindscapeView):
         return self._answer(trait_path, value, mindscape.version)
 
     @extend_schema(
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH_REQUIRED],
         responses=_WRITE_RESPONSES,
         operation_id="personakit_mindscape_trait_remove",
     )

@@ -9,12 +9,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.filters import FilterSet
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerViewSet, CreateMixin, DestroyMixin, UpdateMixin, Writes
 from config.embeddings import get_provider
 from personakit.api.fields import CallerPersonField
@@ -31,7 +33,7 @@ from personakit.services import narratives
 from personakit.services.persons import UnknownPerson, require_person
 
 
-class NarrativeSerializer(serializers.ModelSerializer):
+class NarrativeSerializer(ModelSerializer):
     person_id = CallerPersonField(source="person")
 
     class Meta:
@@ -42,7 +44,7 @@ class NarrativeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "embedding_model", "embedded_at"]
 
 
-class NarrativeUpdateSerializer(serializers.ModelSerializer):
+class NarrativeUpdateSerializer(ModelSerializer):
     """What may change after writing: the curated text, tags and context."""
 
     class Meta:
@@ -54,7 +56,7 @@ def _tags(value: str) -> list[str]:
     return [tag.strip() for tag in value.split(",") if tag.strip()]
 
 
-class NarrativeFilter(filters.FilterSet):
+class NarrativeFilter(FilterSet):
     person_id = filters.UUIDFilter(
         field_name="person_id", help_text="Only this person's narratives."
     )
@@ -126,7 +128,10 @@ class NarrativeViewSet(
 
     @extend_schema(
         parameters=[NarrativeSearchQuerySerializer],
-        responses=SEARCH_RESPONSE,
+        responses={
+            200: SEARCH_RESPONSE,
+            404: OpenApiResponse(description="The caller has no person with that id."),
+        },
         operation_id="personakit_narratives_search",
     )
     @action(detail=False, methods=["get"], url_path="search", filter_backends=[])

@@ -18,8 +18,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers
 
-from config.api.fields import JSONObjectField
+from config.api.fields import JSONField, JSONObjectField
+from config.api.filters import FilterSet
 from config.api.pagination import CursorPagination
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerViewSet, CreateMixin, DestroyMixin, Writes
 from personakit.api.fields import CallerPersonField
 from personakit.choices import ObservationType
@@ -37,11 +39,11 @@ _TYPES = ", ".join(ObservationType.values)
         resource_type_field_name=None,
     )
 )
-class ContentField(serializers.JSONField):
+class ContentField(JSONField):
     """The observation's content, shaped by its ``observation_type``."""
 
 
-class ObservationSerializer(serializers.ModelSerializer):
+class ObservationSerializer(ModelSerializer):
     person_id = CallerPersonField(source="person")
     observation_type = serializers.CharField(help_text=f"One of: {_TYPES}.")
     content = ContentField(
@@ -71,7 +73,7 @@ class ObservationSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ObservationFilter(filters.FilterSet):
+class ObservationFilter(FilterSet):
     person_id = filters.UUIDFilter(field_name="person_id")
     observation_type = filters.ChoiceFilter(choices=ObservationType.choices)
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")

@@ -14,7 +14,9 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
+from rest_framework.exceptions import ValidationError
 
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerViewSet, CreateMixin, Writes
 from personakit.api.fields import CallerPersonField
 from personakit.models import Persona, PersonaNarrativeUsage
@@ -29,13 +31,13 @@ INCLUDE_EXPIRED = OpenApiParameter(
 )
 
 
-class NarrativeUsageSerializer(serializers.ModelSerializer):
+class NarrativeUsageSerializer(ModelSerializer):
     class Meta:
         model = PersonaNarrativeUsage
         fields = ["narrative_id", "usage_type", "relevance_score", "usage_context"]
 
 
-class PersonaSerializer(serializers.ModelSerializer):
+class PersonaSerializer(ModelSerializer):
     is_expired = serializers.SerializerMethodField()
     narrative_usage = NarrativeUsageSerializer(many=True, read_only=True)
 
@@ -71,5 +73,7 @@ class PersonaViewSet(CreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     def selector(self, *, user: AbstractBaseUser) -> QuerySet[Persona]:
         """The caller's personas; ``?include_expired=true`` widens them to the expired ones."""
-        expired = self.request.query_params.get("include_expired", "").lower()
-        return personas_visible_to(user=user, include_expired=expired in ("1", "true", "yes"))
+        expired = self.request.query_params.get("include_expired", "false")
+        if expired not in ("true", "false"):  # a boolean, as the schema says
+            raise ValidationError({"include_expired": ['Must be "true" or "false".']})
+        return personas_visible_to(user=user, include_expired=expired == "true")

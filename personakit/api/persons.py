@@ -6,12 +6,13 @@ request on; the others are registered with ``POST persons``.
 
 from rest_framework import serializers
 
+from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from personakit.models import Person
 from personakit.services import persons
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     is_account = serializers.SerializerMethodField(
         help_text="True for the caller's own account person (it cannot be deleted)."
     )

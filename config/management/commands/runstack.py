@@ -64,10 +64,10 @@ class Command(BaseCommand):
                 "web",
                 [
                     python, "-m", "gunicorn", "config.wsgi:application",
+                    "--config", "python:config.gunicorn_conf",  # threads and timeouts
                     "--bind", f"{host}:{port}",
                     "--workers", str(options["web_workers"]),
                     "--access-logfile", "-",
-                    "--graceful-timeout", "10",
                 ],
             ),
             Child(
