@@ -23,6 +23,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from config.api.limits import text_problem
+from config.api.preconditions import etag
 from config.concurrency import VersionConflict
 
 logger = logging.getLogger(__name__)
@@ -111,8 +112,7 @@ def _version_conflict(error: VersionConflict) -> Response:
         **single_error("version_conflict", str(error), error.field),
         "current_version": error.current_version,
     }
-    headers = {"ETag": f'"{error.current_version}"'}
-    return Response(body, status=status.HTTP_409_CONFLICT, headers=headers)
+    return Response(body, status=status.HTTP_409_CONFLICT, headers=etag(error.current_version))
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
