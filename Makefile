@@ -39,8 +39,9 @@ FUZZ_EXAMPLES ?= 25
 fuzz: $(VENV)/.installed
 	LUCID_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -m fuzz tests/test_schemathesis.py $(PYTEST_ARGS)
 
+# `make bench BENCH=dreamshot` runs one module's cases (see bench/__main__.py).
 bench: $(VENV)/.installed
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 stop: $(VENV)/.installed
 	@for dir in .data .data/test .data/bench; do \

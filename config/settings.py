@@ -284,6 +284,26 @@ EMBEDDING_API_BATCH_SIZE = env.int("EMBEDDING_API_BATCH_SIZE", default=128)
 EMBEDDING_API_TIMEOUT = env.float("EMBEDDING_API_TIMEOUT", default=30.0)
 EMBEDDING_API_MAX_RETRIES = env.int("EMBEDDING_API_MAX_RETRIES", default=4)
 
+# --- Chat (LLM) providers, all optional (config/chat.py) -----------------------------------
+
+# CHAT_PROVIDERS=openai,ollama names them; each takes CHAT_<NAME>_API ("openai" for any
+# OpenAI-compatible server, or "anthropic"), CHAT_<NAME>_BASE_URL and CHAT_<NAME>_API_KEY.
+CHAT_PROVIDERS = {
+    name: {
+        "api": env.str(
+            f"CHAT_{name.upper()}_API", default="anthropic" if name == "anthropic" else "openai"
+        ),
+        "base_url": env.str(f"CHAT_{name.upper()}_BASE_URL", default=""),
+        "api_key": env.str(f"CHAT_{name.upper()}_API_KEY", default=""),
+    }
+    for name in env.list("CHAT_PROVIDERS", default=[])
+}
+CHAT_TIMEOUT = env.float("CHAT_TIMEOUT", default=60.0)
+CHAT_MAX_RETRIES = env.int("CHAT_MAX_RETRIES", default=2)
+# Phrases summaries and answers where a feature offers it; empty: deterministic local text.
+CHAT_PHRASING_PROVIDER = env.str("CHAT_PHRASING_PROVIDER", default="")
+CHAT_PHRASING_MODEL = env.str("CHAT_PHRASING_MODEL", default="")
+
 # --- Dreamcatcher ---------------------------------------------------------------------------
 
 DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)

@@ -112,3 +112,59 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class OpenAIChatService(LoopbackService):
+    """An OpenAI-compatible chat server: ``POST /chat/completions`` answers ``reply_text``
+    (or ``respond(request_body)``), counting a token per word of the prompt and the answer."""
+
+    api = "openai"
+
+    def __init__(self, reply_text: str = "ok") -> None:
+        super().__init__()
+        self.reply_text = reply_text
+
+    def respond(self, body: dict[str, Any]) -> str:
+        return self.reply_text
+
+    def answer(self, request: dict[str, Any]) -> tuple[int, Any]:
+        body = request["body"] or {}
+        text = self.respond(body)
+        prompt = " ".join(str(message.get("content", "")) for message in body.get("messages", []))
+        return 200, {
+            "id": "chatcmpl-loopback",
+            "object": "chat.completion",
+            "model": body.get("model", "unknown"),
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {
+                "prompt_tokens": len(prompt.split()),
+                "completion_tokens": len(text.split()),
+                "total_tokens": len(prompt.split()) + len(text.split()),
+            },
+        }
+
+
+class AnthropicChatService(OpenAIChatService):
+    """Anthropic's messages API: ``POST /messages`` with the reply as one text block."""
+
+    api = "anthropic"
+
+    def answer(self, request: dict[str, Any]) -> tuple[int, Any]:
+        body = request["body"] or {}
+        text = self.respond(body)
+        prompt = " ".join(str(message.get("content", "")) for message in body.get("messages", []))
+        return 200, {
+            "id": "msg_loopback",
+            "type": "message",
+            "role": "assistant",
+            "model": body.get("model", "unknown"),
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": len(prompt.split()), "output_tokens": len(text.split())},
+        }

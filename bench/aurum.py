@@ -1,0 +1,3 @@
+"""aurum benchmark cases: our path against the raw SQL doing the same work."""
+
+ALL: list = []
