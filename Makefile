@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint fuzz bench stop status shell psql clean
+.PHONY: run test lint fuzz bench backup restore stop status shell psql clean
 
 # Reinstall whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -42,6 +42,15 @@ fuzz: $(VENV)/.installed
 # `make bench BENCH=dreamshot` runs one module's cases (see bench/__main__.py).
 bench: $(VENV)/.installed
 	$(PY) -m bench $(BENCH)
+
+# A pg_dump of the database into .data/backups/ (or a real server's, with DATABASE_URL set).
+backup: $(VENV)/.installed
+	$(MANAGE) backup
+
+# Replaces the database with a backup, all or nothing: `make restore FILE=.data/backups/….dump`.
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=<backup file>"; exit 2; }
+	$(MANAGE) restore "$(FILE)" --yes
 
 stop: $(VENV)/.installed
 	@for dir in .data .data/test .data/bench; do \

@@ -52,3 +52,13 @@ def client_for(api_key_for):
         return client
 
     return build
+
+
+@pytest.fixture
+def stack(tmp_path, transactional_db):
+    """The whole stack (gunicorn, a Celery worker, beat) running on this test's database."""
+    from tests.stack import run_stack
+
+    running = run_stack(tmp_path / "stack.log")
+    yield running
+    running.stop()

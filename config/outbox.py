@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+import kombu.exceptions
+import redis
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Model
@@ -51,6 +53,9 @@ KICK_EXPIRES_SECONDS = 60  # a kick nobody consumed in time is moot: beat drains
 BACKOFF_CAP_SECONDS = 3600
 LAST_ERROR_MAX_CHARS = 2000
 DISCARDED_ERROR = "discarded by staff"
+CELERY_SEND = "celery.send"
+# What publishing to an unreachable broker raises (kombu wraps most, not every, Redis error).
+BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError)
 
 
 def _table() -> str:
@@ -120,6 +125,35 @@ def enqueue(task_type: str, payload: dict[str, Any], *, run_after: datetime | No
     if run_after is None or run_after <= timezone.now():  # later work waits for beat
         transaction.on_commit(kick)
     return task
+
+
+def send_task_on_commit(task: str, **kwargs: Any) -> None:
+    """Send Celery task ``task`` with ``kwargs`` once the caller's transaction commits
+    (nothing if it rolls back).
+
+    A broker that cannot take it then (Redis down or restarting) does not lose it: the send
+    is kept as an outbox task (``celery.send``) and made when a worker drains the outbox
+    after Redis is back, so the job runs late, never not at all. Tasks sent this way must be
+    idempotent, as every Lucid task is.
+    """
+    transaction.on_commit(lambda: _send_or_keep(task, kwargs))
+
+
+def _send_or_keep(task: str, kwargs: dict[str, Any]) -> None:
+    from config.celery_app import app
+
+    try:
+        app.send_task(task, kwargs=kwargs)
+    except BROKER_ERRORS as exc:
+        logger.warning("could not send %s (%s); kept in the outbox to send later", task, exc)
+        enqueue(CELERY_SEND, {"task": task, "kwargs": kwargs})
+
+
+def send_kept_task(payload: dict[str, Any]) -> None:
+    """The ``celery.send`` handler: make a send that failed when it was first due."""
+    from config.celery_app import app
+
+    app.send_task(payload["task"], kwargs=payload["kwargs"])
 
 
 def kick() -> None:

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's exception first: a database outage is a 503, not a 500.
+    "config.middleware.DatabaseOutageMiddleware",
 ]
 
 # models.E034 caps index names at 30 characters for Oracle; PostgreSQL allows 63 and the seeds'
@@ -135,12 +137,18 @@ DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 # dbshell and other tools look for it.
 if "host" in DATABASES["default"]["OPTIONS"] and not DATABASES["default"]["HOST"]:
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+# A database that does not answer fails a request (503) after this long instead of hanging it.
+DATABASES["default"]["OPTIONS"].setdefault(
+    "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+)
 DATABASES["default"].update(
     ENGINE="config.postgres",  # Django's backend, aware of the per-app schemas
     CONN_MAX_AGE=env.int("DB_CONN_MAX_AGE", default=60),
     CONN_HEALTH_CHECKS=True,
     ATOMIC_REQUESTS=True,  # a failed request changes nothing
 )
+# The Retry-After of a 503 answered while the database is unavailable (config/middleware.py).
+OUTAGE_RETRY_AFTER_SECONDS = env.int("OUTAGE_RETRY_AFTER_SECONDS", default=5)
 # Gunicorn's threaded workers (config/gunicorn_conf.py): each thread keeps its own database
 # connection, so a web machine holds up to WEB_CONCURRENCY times WEB_THREADS of them.
 WEB_THREADS = env.int("WEB_THREADS", default=8)
@@ -151,11 +159,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="") or embedded.redis_url(DATA_DIR)
 # The cache gets a database of its own so that clearing it never touches Celery's queues.
 REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or embedded.with_redis_db(REDIS_URL, 1)
+# A Redis that is down or slow makes the cache miss instead of failing requests
+# (config/cache.py): it gives up on a call after CACHE_TIMEOUT_SECONDS and leaves Redis
+# alone for CACHE_RETRY_SECONDS before trying again.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=2.0)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.ResilientRedisCache",
         "LOCATION": REDIS_CACHE_URL,
         "KEY_PREFIX": "lucid",
+        "OPTIONS": {
+            "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+            "socket_timeout": CACHE_TIMEOUT_SECONDS,
+        },
     }
 }
 
@@ -269,6 +286,8 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose Redis went away keeps reconnecting until it is back, however long that takes.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A countdown must never outlive this, or Redis redelivers the task (use beat or the outbox).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "config.beat.LeaderElectedScheduler"

@@ -34,7 +34,7 @@ from config.platform_models import get_outbox_model
 from config.tasks import drain_outbox
 from tests import outbox_handlers as helpers
 from tests.outbox_handlers import EFFECT_TASK, FAILING_TASK, effects
-from tests.test_runstack import database_url_of_this_test
+from tests.stack import database_url_of_this_test
 
 WAIT = 30.0  # an upper bound for anything another thread or process has to do
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from config.platform_models import get_outbox_model
-from tests.test_runstack import WAIT, database_url_of_this_test, start_stack
+from tests.stack import WAIT, database_url_of_this_test, start_stack
 
 README = Path(settings.BASE_DIR) / "README.md"
 # Each curl also writes its status to stderr, one line each.

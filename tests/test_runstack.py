@@ -9,84 +9,15 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
-import urllib.request
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psutil
 import pytest
-from django.conf import settings
-from django.db import connection
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 from django_celery_results.models import TaskResult
 
-WAIT = 120  # an upper bound for start-up on a slow machine, not a duration check
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def database_url_of_this_test() -> str:
-    """The URL of the database this test runs on (Django's ``test_`` database)."""
-    parts = urlsplit(settings.DATABASE_URL)
-    return urlunsplit(parts._replace(path=f"/{connection.settings_dict['NAME']}"))
-
-
-def wait_for(condition, process):
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert process.poll() is None, process.stdout.read()
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.5)
-
-
-def start_stack(
-    env_overrides: dict[str, str] | None = None, **popen_options
-) -> tuple[subprocess.Popen, str]:
-    every_second = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.update_or_create(
-        name="platform: worker heartbeat",
-        defaults={"task": "lucid.heartbeat", "interval": every_second, "enabled": True},
-    )
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": database_url_of_this_test(),
-        "REDIS_URL": settings.REDIS_URL,
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-        "CELERY_CONCURRENCY": "1",
-        **(env_overrides or {}),
-    }
-    stack = subprocess.Popen(
-        [sys.executable, "manage.py", "runstack"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        start_new_session=True,
-        text=True,
-        **popen_options,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_for(lambda: serves(base), stack)
-    return stack, base
-
-
-def serves(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/admin/login/", timeout=2) as response:  # noqa: S310
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def wait_gone(processes: list[psutil.Process]) -> None:
-    _, alive = psutil.wait_procs(processes, timeout=WAIT)
-    assert not alive, alive
+from tests.stack import WAIT, serves, start_stack, wait_for, wait_gone
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse, UnreadablePostError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -27,6 +28,10 @@ from config.api.preconditions import etag
 from config.concurrency import VersionConflict
 
 logger = logging.getLogger(__name__)
+
+# The database is down, restarting or unreachable: the request changed nothing (it ran in a
+# transaction), so the client may send it again once the database is back.
+DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
 
 
 def error_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
@@ -115,7 +120,20 @@ def _version_conflict(error: VersionConflict) -> Response:
     return Response(body, status=status.HTTP_409_CONFLICT, headers=etag(error.current_version))
 
 
+def service_unavailable() -> tuple[dict[str, Any], dict[str, str]]:
+    """The body and headers of a 503 while the database is unavailable."""
+    body = single_error(
+        "service_unavailable", "The database is unavailable; nothing was changed, try again."
+    )
+    return body, {"Retry-After": str(settings.OUTAGE_RETRY_AFTER_SECONDS)}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, DATABASE_OUTAGE_ERRORS):
+        logger.warning("database unavailable in %s: %s", context.get("view"), exc)
+        set_rollback()
+        body, headers = service_unavailable()
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
     if isinstance(exc, VersionConflict):
         set_rollback()
         return _version_conflict(exc)
@@ -138,6 +156,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
 def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse(single_error("not_found", "Not found."), status=404)
+
+
+def json_service_unavailable(request: HttpRequest) -> JsonResponse:
+    body, headers = service_unavailable()
+    return JsonResponse(body, status=503, headers=headers)
 
 
 def json_server_error(request: HttpRequest) -> JsonResponse:

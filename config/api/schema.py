@@ -80,6 +80,8 @@ _WHY = {
     "415": "Unsupported content type.",
     "428": 'Say which version you read (If-Match: "<version>" or "version").',
     "429": "Too many requests; see Retry-After.",
+    "503": "The database is unavailable for a moment; nothing was changed, retry after "
+    "Retry-After seconds.",
 }
 _WRITES = {"post", "put", "patch"}
 _PAGES = {"page", "cursor"}  # a page past the end, or a cursor not ours: 404
@@ -87,7 +89,7 @@ _PAGES = {"page", "cursor"}  # a page past the end, or a cursor not ours: 404
 
 def _errors_of(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     """The error statuses ``operation`` can answer, by what it takes."""
-    codes = ["401", "403", "429"]
+    codes = ["401", "403", "429", "503"]
     if method in _WRITES or operation.get("parameters"):
         codes.append("400")
     names = {p.get("name") for p in operation.get("parameters", [])}

@@ -37,6 +37,19 @@ def policy_name(table: str) -> str:
     return f"{table}_user_policy"
 
 
+# Roles belong to the cluster, not the database: a migration or a restore creates it.
+CREATE_ROLE_SQL = (
+    f"""DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') THEN
+        CREATE ROLE {ROLE} NOLOGIN;
+    END IF;
+END
+$$""",
+    f"GRANT {ROLE} TO CURRENT_USER",  # so the application may SET ROLE to it
+)
+
+
 def grant_to_authenticated(schema: str) -> migrations.RunSQL:
     """Create the role (once per cluster) and let it use ``schema``'s tables and functions.
 
@@ -47,14 +60,7 @@ def grant_to_authenticated(schema: str) -> migrations.RunSQL:
     privileges = "SELECT, INSERT, UPDATE, DELETE"
     return migrations.RunSQL(
         sql=[
-            f"""DO $$
-BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') THEN
-        CREATE ROLE {ROLE} NOLOGIN;
-    END IF;
-END
-$$""",
-            f"GRANT {ROLE} TO CURRENT_USER",  # so the application may SET ROLE to it
+            *CREATE_ROLE_SQL,
             f"GRANT USAGE ON SCHEMA {qn_schema} TO {ROLE}",
             f"GRANT {privileges} ON ALL TABLES IN SCHEMA {qn_schema} TO {ROLE}",
             f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {qn_schema} TO {ROLE}",

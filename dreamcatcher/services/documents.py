@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from config.db import new_text_id
+from config.outbox import send_task_on_commit
 from dreamcatcher.choices import TodoPriority, TodoSource, TodoStatus
 from dreamcatcher.models import Document, Dream, Todo, User
 from dreamcatcher.selectors import cache
@@ -88,9 +89,7 @@ def document_upload(*, user: AbstractBaseUser, data: Mapping[str, Any]) -> Docum
 def document_queue_parse(*, document_id: str) -> None:
     """Queue (re-)parsing of a document once the caller's transaction commits (nothing is sent
     if it rolls back); safe to repeat, parsing is idempotent."""
-    from config.celery_app import app
-
-    transaction.on_commit(lambda: app.send_task(PARSE_TASK, kwargs={"document_id": document_id}))
+    send_task_on_commit(PARSE_TASK, document_id=document_id)
 
 
 def document_parse(*, document_id: str) -> Document:

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.outbox import send_task_on_commit
 from dreamcatcher.choices import SyncSessionStatus, SyncSessionType
 from dreamcatcher.models import Dream, SyncSession
 from dreamcatcher.selectors import cache
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 SYNC_TASK = "dreamcatcher.sync_dreams"
 MAX_ERRORS_IN_MESSAGE = 5
+# Starts that collide with a session finishing at that moment try again this often.
+START_ATTEMPTS = 3
 
 
 class SyncInProgress(Exception):
@@ -67,25 +70,23 @@ def sync_session_start(*, user: AbstractBaseUser, session_type: str) -> SyncSess
     )
     session = SyncSession(user=user, session_type=session_type)
     session.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            session.save()
-    except IntegrityError:
-        active = SyncSession.objects.filter(
-            user=user, status__in=[SyncSessionStatus.PENDING, SyncSessionStatus.RUNNING]
-        ).first()
-        if active is None:
-            raise
-        raise SyncInProgress(active) from None
-    session_id = session.pk
-    transaction.on_commit(lambda: _queue(session_id))
+    for attempt in range(START_ATTEMPTS):
+        session.started_at = timezone.now()  # not when a collided attempt began
+        try:
+            with transaction.atomic():
+                session.save()
+            break
+        except IntegrityError:
+            active = SyncSession.objects.filter(
+                user=user, status__in=[SyncSessionStatus.PENDING, SyncSessionStatus.RUNNING]
+            ).first()
+            if active is not None:
+                raise SyncInProgress(active) from None
+            # The session this one collided with has finished since: the way is free now.
+            if attempt == START_ATTEMPTS - 1:
+                raise
+    send_task_on_commit(SYNC_TASK, session_id=session.pk)
     return session
-
-
-def _queue(session_id: str) -> None:
-    from config.celery_app import app
-
-    app.send_task(SYNC_TASK, kwargs={"session_id": session_id})
 
 
 def dream_payload(dream: Dream) -> dict[str, Any]:

@@ -1,0 +1,177 @@
+"""Faults never lose acknowledged work: the database killed and restarted under load, Redis down.
+
+Each test drives a real ``runstack`` (gunicorn, a Celery worker, beat) over HTTP on this test's
+own embedded PostgreSQL and Redis, breaks one of them the way an operator would see it break
+(``pg_ctl -m immediate``, SIGKILL), brings it back, and checks every answer the clients got
+against what the database holds afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from config import embedded
+from dreamcatcher.models import Document, Dream, Todo
+from tests.stack import WAIT
+
+# Bounds for a slow 2-core machine, not duration checks: a request that takes longer hangs.
+REQUEST_TIMEOUT = 20.0
+
+
+@dataclass
+class Load:
+    """Clients writing dreams (and bulk todos under them) until told to stop."""
+
+    base: str
+    key: str
+    acknowledged_dreams: set[str] = field(default_factory=set)
+    acknowledged_todos: set[str] = field(default_factory=set)
+    statuses: Counter = field(default_factory=Counter)
+    refusals: list[httpx.Response] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def run(self, client_id: int) -> None:
+        headers = {"Authorization": f"Api-Key {self.key}"}
+        with httpx.Client(base_url=self.base, headers=headers, timeout=REQUEST_TIMEOUT) as http:
+            sent = 0
+            while not self.stop.is_set():
+                sent += 1
+                title = f"client {client_id} dream {sent}"
+                response = http.post("/api/v1/dreamcatcher/dreams", json={"title": title})
+                self.record(response)
+                if response.status_code != 201:
+                    time.sleep(0.1)
+                    continue
+                dream = response.json()["id"]
+                with self.lock:
+                    self.acknowledged_dreams.add(dream)
+                todos = [{"dream": dream, "title": f"step {step}"} for step in range(3)]
+                response = http.post("/api/v1/dreamcatcher/todos", json=todos)
+                self.record(response)
+                if response.status_code == 201:
+                    with self.lock:
+                        self.acknowledged_todos.update(todo["id"] for todo in response.json())
+
+    def record(self, response: httpx.Response) -> None:
+        with self.lock:
+            self.statuses[response.status_code] += 1
+            if response.status_code >= 300:
+                self.refusals.append(response)
+
+    def successes(self) -> int:
+        with self.lock:
+            return self.statuses[201]
+
+
+def wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def assert_outage_answers(refusals: list[httpx.Response]) -> None:
+    """Every refusal is a 503 in the error shape that says when to come back."""
+    for response in refusals:
+        assert response.status_code == 503, (response.status_code, response.text[:500])
+        assert response.headers["Retry-After"].isdigit()
+        assert response.json()["errors"][0]["code"] == "service_unavailable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_killed_mid_load_loses_no_acknowledged_write(stack, user, api_key_for):
+    load = Load(stack.base, api_key_for(user))
+    clients = [threading.Thread(target=load.run, args=(n,), daemon=True) for n in range(4)]
+    for client in clients:
+        client.start()
+    wait_until(lambda: load.successes() >= 10, "writes before the crash")
+
+    embedded.postgres_stop(settings.DATA_DIR, mode="immediate")
+    connection.close()  # this process's own connection died with the server
+    wait_until(lambda: load.statuses[503] >= 4, "outage answers")
+    with httpx.Client(base_url=stack.base, timeout=REQUEST_TIMEOUT) as http:
+        assert http.get("/readyz").status_code == 503
+    embedded.postgres_url(settings.DATA_DIR)  # started again, as `make run` would
+    before = load.successes()
+    wait_until(lambda: load.successes() >= before + 10, "writes after the restart")
+    load.stop.set()
+    for client in clients:
+        client.join(timeout=REQUEST_TIMEOUT * 2)
+
+    assert not any(client.is_alive() for client in clients), "a client hangs"
+    stack.assert_alive()
+    assert_outage_answers(load.refusals)
+    assert set(load.statuses) <= {201, 503}, load.statuses
+    stored_dreams = {str(pk) for pk in Dream.objects.filter(user=user).values_list("pk", flat=True)}
+    stored_todos = {
+        str(pk) for pk in Todo.objects.filter(dream__user=user).values_list("pk", flat=True)
+    }
+    assert load.acknowledged_dreams <= stored_dreams
+    assert load.acknowledged_todos <= stored_todos
+    with httpx.Client(base_url=stack.base, timeout=REQUEST_TIMEOUT) as http:
+        assert http.get("/readyz").status_code == 200
+
+
+def kill_redis() -> None:
+    redis_dir = settings.DATA_DIR / "redis"
+    os.kill(int((redis_dir / "redis.pid").read_text()), signal.SIGKILL)
+    wait_until(lambda: embedded._running_redis_port(redis_dir) is None, "Redis to die")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redis_down_keeps_the_api_serving_and_loses_no_job(stack, user, api_key_for):
+    every_second = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.create(
+        name="platform: drain the outbox", task="lucid.drain_outbox", interval=every_second
+    )
+    key = api_key_for(user)
+    load = Load(stack.base, key)
+    clients = [threading.Thread(target=load.run, args=(n,), daemon=True) for n in range(3)]
+    for client in clients:
+        client.start()
+    wait_until(lambda: load.successes() >= 10, "writes before the outage")
+    dream = Dream.objects.filter(user=user).first()
+
+    kill_redis()
+    before = load.successes()
+    wait_until(lambda: load.successes() >= before + 10, "writes while Redis is down")
+    with httpx.Client(
+        base_url=stack.base, headers={"Authorization": f"Api-Key {key}"}, timeout=REQUEST_TIMEOUT
+    ) as http:
+        health = http.get("/healthz")
+        assert health.status_code == 503
+        checks = health.json()["checks"]
+        assert (checks["redis"]["ok"], checks["database"]["ok"]) == (False, True)
+        # A job started while the broker is away: its parse is kept, not lost.
+        upload = http.post(
+            "/api/v1/dreamcatcher/documents",
+            data={"dream": dream.pk, "title": "Plan"},
+            files={"file": ("plan.md", b"# Plan\n- [ ] fly\n", "text/markdown")},
+        )
+        assert upload.status_code == 201, upload.text
+        assert http.get("/api/v1/dreamcatcher/dreams").status_code == 200
+
+    assert embedded.redis_url(settings.DATA_DIR) == settings.REDIS_URL  # back where it was
+    document = Document.objects.get(pk=upload.json()["id"])
+    wait_until(lambda: Document.objects.filter(pk=document.pk, parsed=True).exists(), "the parse")
+    load.stop.set()
+    for client in clients:
+        client.join(timeout=REQUEST_TIMEOUT * 2)
+
+    assert not any(client.is_alive() for client in clients), "a client hangs"
+    stack.assert_alive()
+    assert set(load.statuses) == {201}, load.statuses
+    stored = {str(pk) for pk in Dream.objects.filter(user=user).values_list("pk", flat=True)}
+    assert load.acknowledged_dreams <= stored
