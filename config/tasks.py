@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
@@ -47,22 +48,27 @@ def heartbeat() -> str:
 
 
 @shared_task(
+    bind=True,
     name="lucid.backfill_embeddings",
     time_limit=BACKFILL_TIME_LIMIT,
     soft_time_limit=BACKFILL_TIME_LIMIT - 60,
     **RETRY_ON_DATABASE_HICCUPS,
 )
-def backfill_embeddings() -> dict[str, int]:
+def backfill_embeddings(self: Task) -> dict[str, int]:
     """Embed rows whose vector is missing or from another model; rows embedded per column.
 
     The backfill commits in batches, so a run stopped at its time limit keeps its work and
     the next run carries on; such a run returns the rows it visited per column instead.
     Only one run works at a time: with several workers a late delivery could otherwise
-    embed the same rows twice.
+    embed the same rows twice. The lock names the run's task; the same task delivered again
+    (its worker died mid-run) takes its own lock over instead of waiting for it to lapse.
     """
-    if not cache.add(BACKFILL_LOCK_KEY, "running", timeout=BACKFILL_TIME_LIMIT + 60):
-        logger.info("embedding backfill already running elsewhere; skipping this run")
-        return {}
+    run = self.request.id or uuid.uuid4().hex  # called directly, not by a worker
+    if not cache.add(BACKFILL_LOCK_KEY, run, timeout=BACKFILL_TIME_LIMIT + 60):
+        if cache.get(BACKFILL_LOCK_KEY) != run:
+            logger.info("embedding backfill already running elsewhere; skipping this run")
+            return {}
+        logger.warning("embedding backfill resumes run %s, whose worker died", run)
     visited: dict[str, int] = {}
     try:
         from config.embeddings.backfill import backfill_all

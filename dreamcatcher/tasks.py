@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from config.tasks import RETRY_ON_DATABASE_HICCUPS
 from dreamcatcher.services import maintenance
@@ -50,14 +50,16 @@ def cleanup_old_data() -> dict[str, int]:
 
 
 @shared_task(
+    bind=True,
     name="dreamcatcher.sync_dreams",
     time_limit=15 * 60,
     soft_time_limit=14 * 60,
     **RETRY_ON_DATABASE_HICCUPS,
 )
-def sync_dreams(session_id: str) -> dict[str, Any]:
-    """Run the pending sync session ``session_id`` (a redelivery finds it claimed: no-op)."""
-    session = dreams_sync(session_id=session_id)
+def sync_dreams(self: Task, session_id: str) -> dict[str, Any]:
+    """Run the pending sync session ``session_id``; a redelivery after its worker died resumes
+    it, any other finds it claimed and does nothing."""
+    session = dreams_sync(session_id=session_id, run=self.request.id)
     return {
         "session_id": session.pk,
         "status": session.status,

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import json
 import threading
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import numpy as np
+
+from config.embeddings import EMBEDDING_DIMENSIONS
 
 
 @dataclass
@@ -168,3 +173,38 @@ class AnthropicChatService(OpenAIChatService):
             "stop_reason": "end_turn",
             "usage": {"input_tokens": len(prompt.split()), "output_tokens": len(text.split())},
         }
+
+
+def fake_vector(text: str, dimensions: int) -> np.ndarray:
+    return np.random.default_rng(zlib.crc32(text.encode())).standard_normal(dimensions)
+
+
+class FakeEmbeddingService(LoopbackService):
+    """An OpenAI-compatible ``/embeddings`` endpoint: scripted replies, then real embeddings.
+
+    It answers items in reverse order so that only sorting by ``index`` gives the right rows.
+    """
+
+    def __init__(self) -> None:
+        self.dimensions = EMBEDDING_DIMENSIONS
+        self.too_long: str | None = None  # inputs containing this are refused like OpenAI does
+        super().__init__(path="/v1")
+
+    def answer(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body = request["body"]
+        if self.too_long and any(self.too_long in text for text in body["input"]):
+            message = "This model's maximum context length is 8192 tokens"
+            return 400, {"error": {"message": message, "type": "invalid_request_error"}}
+        data = [
+            {
+                "object": "embedding",
+                "index": i,
+                "embedding": fake_vector(text, self.dimensions).tolist(),
+            }
+            for i, text in enumerate(body["input"])
+        ]
+        return 200, {"object": "list", "model": body["model"], "data": data[::-1]}
+
+    @property
+    def inputs(self) -> list[list[str]]:
+        return [request["body"]["input"] for request in self.requests]

@@ -97,13 +97,20 @@ class Stack:
         """Nothing had to be restarted by hand: web, worker and beat all still run."""
         assert self.process.poll() is None, self.log.read_text()[-20000:]
 
+    def task_processes(self) -> list[psutil.Process]:
+        """The Celery worker's pool processes: the ones that run tasks."""
+        for child in psutil.Process(self.process.pid).children():
+            if "worker" in child.cmdline():
+                return child.children()
+        raise AssertionError("runstack has no Celery worker")
+
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGINT)
         self.process.wait(timeout=WAIT)
 
 
-def run_stack(log: Path) -> Stack:
+def run_stack(log: Path, env_overrides: dict[str, str] | None = None) -> Stack:
     """Start ``runstack`` on this test's database, its output going to ``log``."""
     with log.open("w") as output:
-        process, base = start_stack(stdout=output, stderr=subprocess.STDOUT)
+        process, base = start_stack(env_overrides, stdout=output, stderr=subprocess.STDOUT)
     return Stack(process, base, log)

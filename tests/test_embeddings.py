@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import socket
 import uuid
-import zlib
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
@@ -31,7 +30,7 @@ from config.embeddings.backfill import backfill_all, embed_queryset, pending_cou
 from config.embeddings.local import WORDLLAMA_DIMENSIONS, WordLlamaProvider
 from config.embeddings.openai import OpenAICompatibleProvider
 from config.registries import EmbeddingColumn, embedding_columns
-from tests.loopback import LoopbackService, Reply
+from tests.loopback import FakeEmbeddingService, Reply, fake_vector
 
 
 @pytest.fixture(autouse=True)
@@ -130,43 +129,8 @@ def test_texts_of_very_different_lengths_come_back_in_order(local_provider):
 # --- OpenAI-compatible HTTP provider against a fake service on loopback ---------------------------
 
 
-def fake_vector(text: str, dimensions: int) -> np.ndarray:
-    return np.random.default_rng(zlib.crc32(text.encode())).standard_normal(dimensions)
-
-
 def unit(vector: np.ndarray) -> np.ndarray:
     return vector / np.linalg.norm(vector)
-
-
-class FakeEmbeddingService(LoopbackService):
-    """An OpenAI-compatible ``/embeddings`` endpoint: scripted replies, then real embeddings.
-
-    It answers items in reverse order so that only sorting by ``index`` gives the right rows.
-    """
-
-    def __init__(self) -> None:
-        self.dimensions = EMBEDDING_DIMENSIONS
-        self.too_long: str | None = None  # inputs containing this are refused like OpenAI does
-        super().__init__(path="/v1")
-
-    def answer(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        body = request["body"]
-        if self.too_long and any(self.too_long in text for text in body["input"]):
-            message = "This model's maximum context length is 8192 tokens"
-            return 400, {"error": {"message": message, "type": "invalid_request_error"}}
-        data = [
-            {
-                "object": "embedding",
-                "index": i,
-                "embedding": fake_vector(text, self.dimensions).tolist(),
-            }
-            for i, text in enumerate(body["input"])
-        ]
-        return 200, {"object": "list", "model": body["model"], "data": data[::-1]}
-
-    @property
-    def inputs(self) -> list[list[str]]:
-        return [request["body"]["input"] for request in self.requests]
 
 
 @pytest.fixture

@@ -22,8 +22,15 @@ from django.db import connection
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from config import embedded
-from dreamcatcher.models import Document, Dream, Todo
-from tests.stack import WAIT
+from config.celery_app import app as celery_app
+from dreamcatcher.choices import SyncSessionStatus
+from dreamcatcher.models import Document, Dream, SyncSession, Todo
+from dreamcatcher.tests.factories import DreamFactory
+from dreamcatcher.tests.fake_pipelineos import TOKEN, FakePipelineOS, Reply
+from personakit.models import Narrative
+from personakit.tests.factories import NarrativeFactory
+from tests.loopback import FakeEmbeddingService
+from tests.stack import WAIT, run_stack
 
 # Bounds for a slow 2-core machine, not duration checks: a request that takes longer hangs.
 REQUEST_TIMEOUT = 20.0
@@ -175,3 +182,73 @@ def test_redis_down_keeps_the_api_serving_and_loses_no_job(stack, user, api_key_
     assert set(load.statuses) == {201}, load.statuses
     stored = {str(pk) for pk in Dream.objects.filter(user=user).values_list("pk", flat=True)}
     assert load.acknowledged_dreams <= stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_sync_has_its_task_run_again_to_completion_once(
+    tmp_path, user, api_key_for
+):
+    pipelineos = FakePipelineOS()
+    # The first push is made and then never answered: the worker dies holding it.
+    pipelineos.script = [Reply(lose_response=True, hang=WAIT)]
+    pipelineos.start()
+    DreamFactory.create_batch(3, user=user)
+    env = {"PIPELINEOS_BASE_URL": pipelineos.url, "PIPELINEOS_TOKEN": TOKEN}
+    stack = run_stack(tmp_path / "stack.log", env)
+    try:
+        headers = {"Authorization": f"Api-Key {api_key_for(user)}"}
+        with httpx.Client(base_url=stack.base, headers=headers, timeout=REQUEST_TIMEOUT) as http:
+            started = http.post("/api/v1/dreamcatcher/sync", json={"session_type": "pipelineos"})
+        assert started.status_code == 202, started.text
+        wait_until(lambda: len(pipelineos.requests) == 1, "the sync to be mid-push")
+        [task_process] = stack.task_processes()
+
+        task_process.kill()  # SIGKILL, as the kernel's OOM killer would
+        session = SyncSession.objects.get(pk=started.json()["id"])
+        wait_until(
+            lambda: SyncSession.objects.get(pk=session.pk).status == SyncSessionStatus.COMPLETED,
+            "the redelivered task to finish the sync",
+        )
+        stack.assert_alive()
+    finally:
+        stack.stop()
+        pipelineos.stop()
+
+    session = SyncSession.objects.get(pk=session.pk)
+    assert (session.synced_dreams, session.failed_dreams) == (3, 0)
+    assert len(pipelineos.projects) == 3  # the push the dead worker made was not made twice
+    assert Dream.objects.filter(user=user, synced_with_pipelineos=True).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_backfill_has_its_task_run_again_to_completion(tmp_path):
+    embeddings = FakeEmbeddingService()
+    embeddings.script = [Reply(hang=WAIT)]  # the first batch is never answered
+    embeddings.start()
+    narratives = NarrativeFactory.create_batch(3)
+    env = {
+        "EMBEDDING_PROVIDER": "openai",
+        "EMBEDDING_API_BASE_URL": embeddings.url,
+        "EMBEDDING_API_KEY": "k",
+        "EMBEDDING_API_TIMEOUT": str(WAIT),
+    }
+    stack = run_stack(tmp_path / "stack.log", env)
+    try:
+        celery_app.send_task("lucid.backfill_embeddings")
+        wait_until(lambda: len(embeddings.requests) == 1, "the backfill to be mid-batch")
+        [task_process] = stack.task_processes()
+
+        task_process.kill()
+        wait_until(
+            lambda: not Narrative.objects.filter(embedding__isnull=True).exists(),
+            "the redelivered task to embed every narrative",
+        )
+        stack.assert_alive()
+    finally:
+        stack.stop()
+        embeddings.stop()
+
+    assert set(Narrative.objects.values_list("embedding_model", flat=True)) == {
+        "text-embedding-3-small"
+    }
+    assert len(narratives) == Narrative.objects.count()

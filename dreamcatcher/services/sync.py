@@ -18,7 +18,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from config.outbox import send_task_on_commit
@@ -107,21 +106,23 @@ def dream_payload(dream: Dream) -> dict[str, Any]:
     }
 
 
-def dreams_sync(*, session_id: str) -> SyncSession:
-    """Run a pending session; resume one whose worker died (its lease ran out).
+def dreams_sync(*, session_id: str, run: str | None = None) -> SyncSession:
+    """Run a pending session; resume one whose worker died.
 
-    A redelivered task for a finished or live session does nothing. Resuming is safe: only
-    dreams still unsynced are pushed, under the same idempotency keys.
+    ``run`` names this delivery of the task (Celery's task id). A worker that dies mid-run
+    has the same task delivered again (``acks_late`` with ``reject_on_worker_lost``), and a
+    run may resume its own claim at once; anyone else resumes a running session only once
+    its lease has run out. A redelivered task for a finished or live session does nothing.
+    Resuming is safe: only dreams still unsynced are pushed, under the same idempotency keys.
     """
-    claimable = Q(status=SyncSessionStatus.PENDING) | Q(
-        status=SyncSessionStatus.RUNNING, started_at__lt=timezone.now() - _lease()
-    )
-    claimed = SyncSession.objects.filter(claimable, pk=session_id).update(
-        status=SyncSessionStatus.RUNNING, started_at=timezone.now()
-    )
-    session = SyncSession.objects.get(pk=session_id)
-    if not claimed:
-        return session
+    with transaction.atomic():
+        session = SyncSession.objects.select_for_update().get(pk=session_id)
+        if not _claimable(session, run):
+            return session
+        session.status = SyncSessionStatus.RUNNING
+        session.started_at = timezone.now()
+        session.sync_data = {**session.sync_data, "run": run}
+        session.save(update_fields=["status", "started_at", "sync_data"])
     dreams = list(
         Dream.objects.filter(user_id=session.user_id, synced_with_pipelineos=False)
         .select_related("brand")
@@ -138,6 +139,15 @@ def dreams_sync(*, session_id: str) -> SyncSession:
         results = {dream.pk: {"status": "failed", "error": str(exc)} for dream in dreams}
     _close(session, results)
     return session
+
+
+def _claimable(session: SyncSession, run: str | None) -> bool:
+    if session.status == SyncSessionStatus.PENDING:
+        return True
+    if session.status != SyncSessionStatus.RUNNING:
+        return False
+    own_claim = run is not None and session.sync_data.get("run") == run
+    return own_claim or session.started_at < timezone.now() - _lease()
 
 
 def _push(dreams: list[Dream]) -> dict[str, dict[str, Any]]:

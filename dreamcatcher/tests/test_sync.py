@@ -121,3 +121,23 @@ def test_a_redelivered_task_does_not_run_a_session_twice(pipelineos):
     again = dreams_sync(session_id=session.pk)
     assert len(pipelineos.requests) == requests
     assert again.synced_dreams == 1
+
+
+def test_a_run_whose_worker_died_is_resumed_by_its_own_redelivery_only(pipelineos):
+    """The same task delivered again (its worker died mid-run) resumes the session at once;
+    another delivery leaves a live run alone until its lease has run out."""
+    user = UserFactory()
+    DreamFactory.create_batch(2, user=user)
+    session = SyncSession.objects.create(
+        user=user,
+        session_type=SyncSessionType.PIPELINEOS,
+        status=SyncSessionStatus.RUNNING,
+        sync_data={"run": "task-1"},
+    )
+
+    assert dreams_sync(session_id=session.pk, run="task-2").status == SyncSessionStatus.RUNNING
+    assert pipelineos.requests == []
+
+    resumed = dreams_sync(session_id=session.pk, run="task-1")
+    assert (resumed.status, resumed.synced_dreams) == (SyncSessionStatus.COMPLETED, 2)
+    assert len(pipelineos.projects) == 2
