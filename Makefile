@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint fuzz bench backup restore stop status shell psql clean
+.PHONY: run test lint fuzz soak bench backup restore stop status shell psql clean
 
 # Reinstall whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -38,6 +38,11 @@ test: lint
 FUZZ_EXAMPLES ?= 25
 fuzz: $(VENV)/.installed
 	LUCID_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -m fuzz tests/test_schemathesis.py $(PYTEST_ARGS)
+
+# The fault tests at length: PostgreSQL killed SOAK_CRASHES times under load, figures printed.
+SOAK_CRASHES ?= 10
+soak: $(VENV)/.installed
+	LUCID_SOAK_CRASHES=$(SOAK_CRASHES) $(VENV)/bin/pytest -s -p no:randomly tests/test_faults.py $(PYTEST_ARGS)
 
 # `make bench BENCH=dreamshot` runs one module's cases (see bench/__main__.py).
 bench: $(VENV)/.installed
