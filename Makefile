@@ -34,7 +34,7 @@ lint: $(VENV)/.installed
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Schemathesis over the whole OpenAPI schema with more examples than `make test` runs.
+# Schemathesis over the whole OpenAPI schema with more examples than `make test` runs (10).
 FUZZ_EXAMPLES ?= 25
 fuzz: $(VENV)/.installed
 	LUCID_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -m fuzz tests/test_schemathesis.py $(PYTEST_ARGS)

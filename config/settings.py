@@ -268,6 +268,22 @@ SPECTACULAR_SETTINGS = {
         "TodoStatusEnum": "dreamcatcher.choices.TodoStatus",
         "ImplementationStatusEnum": "dreamcatcher.choices.ImplementationStatus",
         "SyncSessionStatusEnum": "dreamcatcher.choices.SyncSessionStatus",
+        "DreamshotDreamStatusEnum": "dreamshot.choices.DreamStatus",
+        "DreamshotCategoryEnum": "dreamshot.choices.DreamCategory",
+        "DreamshotTestStatusEnum": "dreamshot.choices.TestStatus",
+        "DreamshotProviderEnum": "dreamshot.choices.AiProvider",
+        # Aurum intelligence: insights and search results both name an "entity_type".
+        "AurumInsightEntityTypeEnum": "aurum.choices.InsightEntityType",
+        "AurumInsightFeedbackEnum": "aurum.choices.InsightFeedback",
+        "AurumSearchEntityTypeEnum": "aurum.selectors.search.ENTITY_TYPES",
+        "AurumTimeEntityTypeEnum": "aurum.choices.TimeEntityType",
+        # Aurum: statuses and priorities of tasks and projects; one low/medium/high scale
+        # (project priority, obstacle risk) and one energy scale (task start and completion).
+        "AurumTaskStatusEnum": "aurum.choices.TaskStatus",
+        "AurumTaskPriorityEnum": "aurum.choices.TaskPriority",
+        "AurumProjectStatusEnum": "aurum.choices.ProjectStatus",
+        "AurumLowMediumHighEnum": "aurum.choices.ProjectPriority",
+        "AurumEnergyLevelEnum": "aurum.choices.EnergyLevel",
     },
 }
 
@@ -330,6 +346,66 @@ PIPELINEOS_BASE_URL = env.str("PIPELINEOS_BASE_URL", default="")  # e.g. https:/
 PIPELINEOS_TOKEN = env.str("PIPELINEOS_TOKEN", default="")
 PIPELINEOS_TIMEOUT = env.float("PIPELINEOS_TIMEOUT", default=10.0)
 PIPELINEOS_MAX_RETRIES = env.int("PIPELINEOS_MAX_RETRIES", default=3)
+
+# --- Aurum ----------------------------------------------------------------------------------
+
+# After a write to the hierarchy, hierarchy_view is refreshed once this many seconds later
+# (a burst of writes refreshes once); beat also refreshes it hourly (a periodic task).
+AURUM_HIERARCHY_REFRESH_DEBOUNCE_SECONDS = env.int(
+    "AURUM_HIERARCHY_REFRESH_DEBOUNCE_SECONDS", default=30
+)
+# The view is reported stale on the database-health page once older than this.
+AURUM_HIERARCHY_STALE_MINUTES = env.int("AURUM_HIERARCHY_STALE_MINUTES", default=24 * 60)
+
+# --- Aurum intelligence --------------------------------------------------------------------
+
+# Conversation messages older than this many days are archived (beat, monthly) and leave
+# search and context retrieval.
+AURUM_CONVERSATION_ARCHIVE_DAYS = env.int("AURUM_CONVERSATION_ARCHIVE_DAYS", default=180)
+# AI messages a person may send per calendar month, by tier (user_profiles.user_tier).
+AURUM_AI_MONTHLY_QUOTA = {
+    "standard": env.int("AURUM_AI_QUOTA_STANDARD", default=100),
+    "premium": env.int("AURUM_AI_QUOTA_PREMIUM", default=1000),
+    "enterprise": env.int("AURUM_AI_QUOTA_ENTERPRISE", default=10_000),
+}
+# The chat provider and model that answer conversations (CHAT_PROVIDERS); empty: a local
+# answer built from the retrieved items.
+AURUM_CHAT_PROVIDER = env.str("AURUM_CHAT_PROVIDER", default="")
+AURUM_CHAT_MODEL = env.str("AURUM_CHAT_MODEL", default="")
+# A cached statistics row of a period still running is recomputed once older than this.
+AURUM_STATISTICS_FRESH_SECONDS = env.int("AURUM_STATISTICS_FRESH_SECONDS", default=900)
+
+# --- Dreamshot ------------------------------------------------------------------------------
+
+# Amounts in USD, as decimal strings. A month's spend past the alert threshold records an
+# alert; a batch that would take it past the hard cap (empty: none) is refused.
+DREAMSHOT_BUDGET_ALERT_THRESHOLD = env.str("DREAMSHOT_BUDGET_ALERT_THRESHOLD", default="50.00")
+DREAMSHOT_BUDGET_HARD_CAP = env.str("DREAMSHOT_BUDGET_HARD_CAP", default="100.00")
+# Re-testing: dreams not tested for this many days, within a daily spend and per-user count.
+DREAMSHOT_RETEST_DAYS = env.int("DREAMSHOT_RETEST_DAYS", default=30)
+DREAMSHOT_RETEST_DAILY_BUDGET = env.str("DREAMSHOT_RETEST_DAILY_BUDGET", default="10.00")
+DREAMSHOT_TESTS_PER_USER_PER_DAY = env.int("DREAMSHOT_TESTS_PER_USER_PER_DAY", default=10)
+# Tests older than this move to ai_tests_archive (whole months); months made ahead.
+DREAMSHOT_ARCHIVE_AFTER_DAYS = env.int("DREAMSHOT_ARCHIVE_AFTER_DAYS", default=365)
+DREAMSHOT_PARTITION_MONTHS_AHEAD = env.int("DREAMSHOT_PARTITION_MONTHS_AHEAD", default=3)
+# What each evaluation asks of a model.
+DREAMSHOT_EVALUATION_MAX_TOKENS = env.int("DREAMSHOT_EVALUATION_MAX_TOKENS", default=512)
+DREAMSHOT_EVALUATION_TEMPERATURE = env.float("DREAMSHOT_EVALUATION_TEMPERATURE", default=0.2)
+
+# --- Dreamscape -----------------------------------------------------------------------------
+
+# Events per ingest request (one event, a JSON list or NDJSON), bytes of one event's context
+# plus metadata, and how far into the future an event's created_at may be (client clocks).
+DREAMSCAPE_INGEST_MAX_EVENTS = env.int("DREAMSCAPE_INGEST_MAX_EVENTS", default=1000)
+DREAMSCAPE_EVENT_MAX_BYTES = env.int("DREAMSCAPE_EVENT_MAX_BYTES", default=16_384)
+DREAMSCAPE_CLOCK_SKEW_SECONDS = env.int("DREAMSCAPE_CLOCK_SKEW_SECONDS", default=300)
+# Behaviour kept (whole monthly partitions dropped beyond it), months made ahead, and how long
+# acted-on or dismissed suggestions are kept.
+DREAMSCAPE_BEHAVIOR_RETENTION_MONTHS = env.int("DREAMSCAPE_BEHAVIOR_RETENTION_MONTHS", default=24)
+DREAMSCAPE_PARTITION_MONTHS_AHEAD = env.int("DREAMSCAPE_PARTITION_MONTHS_AHEAD", default=3)
+DREAMSCAPE_SUGGESTION_RETENTION_DAYS = env.int("DREAMSCAPE_SUGGESTION_RETENTION_DAYS", default=365)
+# Seconds an Idempotency-Key's first answer is replayed to retries (config.api.idempotency).
+IDEMPOTENCY_KEY_TTL = env.int("IDEMPOTENCY_KEY_TTL", default=24 * 3600)
 
 # --- Admin ----------------------------------------------------------------------------------
 

@@ -140,3 +140,11 @@ def drain_outbox(budget_seconds: float = DRAIN_BUDGET_SECONDS) -> dict[str, int]
     if total.claimed:
         logger.info("outbox drained: %s", total.as_dict())
     return total.as_dict()
+
+
+@shared_task(name="lucid.purge_idempotency_keys", time_limit=10 * 60, soft_time_limit=9 * 60)
+def purge_idempotency_keys() -> int:
+    """Delete Idempotency-Key records past their expiry (``config.api.idempotency``)."""
+    from config.api.idempotency import idempotency_keys_purge
+
+    return idempotency_keys_purge()

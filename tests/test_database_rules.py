@@ -125,7 +125,8 @@ def test_the_checker_reports_a_flipped_constraint_and_the_operation_fixes_it():
         NO_ACTION,
     )
     assert sql(
-        "SELECT condeferrable, condeferred FROM pg_constraint WHERE conname = %s",
+        "SELECT condeferrable, condeferred FROM pg_constraint "
+        "WHERE conname = %s AND conrelid = 'dreamcatcher.dreams'::regclass",
         [dreams_owner.constraint],
     ) == [(True, True)], "Django's DEFERRABLE INITIALLY DEFERRED is kept"
 

@@ -3,13 +3,15 @@ a live server, as a demo account with data (persons, a mapper config, dreams …
 
 ``make fuzz`` runs it (marked ``fuzz``, left out of ``make test`` until it finds nothing);
 ``LUCID_FUZZ_EXAMPLES`` bounds the examples per operation (10 by default, 25 in ``make
-fuzz``); ``LUCID_FUZZ_SEED`` replays a run (the failure output prints the seed).
+fuzz``); ``LUCID_FUZZ_SEED`` replays a run (the failure output prints the seed);
+``LUCID_FUZZ_ARGS`` adds schemathesis options, e.g. ``--include-path-regex observations``.
 Any check failure fails the test with schemathesis's report, which shows each failing
 request as a ``curl`` line.
 """
 
 import io
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +25,7 @@ from personakit.services.api_keys import api_key_issue
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 EXAMPLES = int(os.environ.get("LUCID_FUZZ_EXAMPLES", "10"))
 SEED = os.environ.get("LUCID_FUZZ_SEED")
+EXTRA_ARGS = shlex.split(os.environ.get("LUCID_FUZZ_ARGS", ""))
 TIMEOUT = 60 * 60  # an upper bound for a 2-core machine, not a duration check
 
 
@@ -46,6 +49,7 @@ def test_schemathesis_finds_nothing(live_server, tmp_path, settings):
         *("--generation-allow-x00", "false"),
         *("--no-color", "--report", "junit", "--report-dir", str(tmp_path)),
         *(("--seed", SEED) if SEED else ()),
+        *EXTRA_ARGS,
     ]
     env = {
         **os.environ,
@@ -56,4 +60,6 @@ def test_schemathesis_finds_nothing(live_server, tmp_path, settings):
     run = subprocess.run(  # noqa: S603
         command, capture_output=True, text=True, timeout=TIMEOUT, cwd=tmp_path, env=env, check=False
     )
-    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
+    # From the first failure on: each with its curl line, then the summary and the seed.
+    report = run.stdout[max(run.stdout.find("FAILURES"), 0) :]
+    assert run.returncode == 0, report + run.stderr[-5000:]

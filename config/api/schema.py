@@ -15,6 +15,10 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import is_list_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer
+from rest_framework import serializers
+
+from config.api.fields import URL_PATTERN, SingleLineCharField, StrictCharField, URLField
 
 _GENERATED = ("drf_spectacular", "rest_framework")  # inline_serializer, PolymorphicProxy …
 
@@ -37,21 +41,58 @@ class AutoSchema(SpectacularAutoSchema):
         prefix = app_prefix(serializer, self.view)
         return name if name.startswith(prefix) else prefix + name
 
+    def _get_request_for_media_type(self, serializer: Any, direction: str = "request") -> Any:
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        if isinstance(serializer, PolymorphicProxySerializer) and schema is not None:
+            # One of several shapes (an object or a list of them): no body is none of them.
+            variants = serializer.serializers
+            variants = variants.values() if isinstance(variants, dict) else variants
+            required = all(
+                super(AutoSchema, self)._get_request_for_media_type(variant, direction)[1]
+                for variant in variants
+            )
+        return schema, required
 
+
+_CONTROLS = r"\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069"
+# What str.strip() strips (str.isspace), spelled out: regex engines disagree on \s (Python's
+# takes U+001C..U+001F, ECMA's U+FEFF). DRF trims text of these before "may not be blank".
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Free of the characters config.api.limits refuses in single-line text (C0, DEL, C1, bidi
 # controls). "+": drf-spectacular offers "" as a oneOf branch of its own where it is allowed.
-SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+$"
+SINGLE_LINE_PATTERN = rf"^[^{_CONTROLS}]+$"
+# ... and more than whitespace, where blank text is refused.
+SINGLE_LINE_NOT_BLANK_PATTERN = rf"^[^{_CONTROLS}]*[^{_CONTROLS}{WHITESPACE}][^{_CONTROLS}]*$"
+NOT_BLANK_PATTERN = rf"[^{WHITESPACE}]"
 
 
-class SingleLineTextExtension(OpenApiSerializerFieldExtension):
-    """A single-line text field's request schema says which characters it refuses."""
+def text_pattern(field: serializers.CharField) -> str | None:
+    """The pattern text ``field`` takes matches, where ``maxLength`` and co. do not say it all."""
+    if isinstance(field, URLField):
+        return URL_PATTERN
+    if type(field) is not serializers.CharField and not isinstance(field, StrictCharField):
+        return None  # a field of its own format (email, slug, a date …)
+    blank_refused = field.trim_whitespace and not field.allow_blank
+    if isinstance(field, SingleLineCharField):
+        return SINGLE_LINE_NOT_BLANK_PATTERN if blank_refused else SINGLE_LINE_PATTERN
+    return NOT_BLANK_PATTERN if blank_refused else None
 
-    target_class = "config.api.fields.SingleLineCharField"
+
+class TextExtension(OpenApiSerializerFieldExtension):
+    """A text field's request schema states what it takes: no control characters in single
+    line text, more than whitespace where blank is refused (DRF trims "  " to ""), a URL's
+    pattern rather than ``format: uri`` (which admits "a:b"; see URL_PATTERN)."""
+
+    target_class = "rest_framework.fields.CharField"
     match_subclasses = True
+    priority = -1  # an extension for a field class of its own wins
 
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        return {**schema, "pattern": SINGLE_LINE_PATTERN} if direction == "request" else schema
+        pattern = text_pattern(self.target)
+        if direction == "response" or pattern is None:
+            return schema
+        return {**{k: v for k, v in schema.items() if k != "format"}, "pattern": pattern}
 
 
 ERROR_COMPONENT = "Error"
@@ -71,11 +112,13 @@ _ERROR_SCHEMA = {
     "required": ["code", "message", "field", "errors"],
 }
 _WHY = {
-    "400": "Bad input (or an id in it the caller has no row for); nothing was written.",
+    "400": "Bad input (an id in it the caller has no row for, a value that must be unique "
+    "and is taken, …); nothing was written.",
     "401": "No API key, or a wrong, expired or revoked one.",
     "403": "Not allowed for this caller.",
     "404": "No such row among the caller's.",
-    "409": "Conflicts with the current state (a stale version, a running sync, an active mapper).",
+    "409": "Conflicts with the current state (a stale version, a running sync, an active "
+    "mapper, a status that forbids the move, a row that must stay).",
     "413": "The body is too large.",
     "415": "Unsupported content type.",
     "428": 'Say which version you read (If-Match: "<version>" or "version").',
@@ -132,6 +175,8 @@ def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str,
 
 
 _JSON, _MULTIPART = "application/json", "multipart/form-data"
+# NDJSON (config.api.parsers.NDJSONParser) is a body of its own where a view takes it.
+_NDJSON = "application/x-ndjson"
 
 
 def _has_file(schema: dict[str, Any], components: dict[str, Any]) -> bool:
@@ -156,6 +201,6 @@ def document_body_types(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             schema = next(iter(content.values()))["schema"]
             keep = _MULTIPART if _has_file(schema, components) else _JSON
             if keep in content:
-                for media_type in [name for name in content if name != keep]:
+                for media_type in [name for name in content if name not in (keep, _NDJSON)]:
                     del content[media_type]
     return result

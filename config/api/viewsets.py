@@ -79,7 +79,7 @@ class RowLevelSecurityMixin:
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authenticated, permitted, not throttled
         if request.user.is_authenticated and self.runs_under_row_level_security():
-            self._leave_row_level_security = rls.enter(request.user)
+            self._leave_row_level_security = rls.enter(request.user, client=rls.Client.of(request))
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any

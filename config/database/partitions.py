@@ -188,3 +188,50 @@ def drop_partitions_before(
             drop_partition(table, partition.name, using=using)
         dropped.append(partition.name)
     return dropped
+
+
+def default_partition(table: str, using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """``schema.name`` of ``table``'s DEFAULT partition, or None when it has none."""
+    return next((p.name for p in list_partitions(table, using=using) if p.bound == "DEFAULT"), None)
+
+
+def drain_default_partition(
+    table: str, *, column: str, using: str = DEFAULT_DB_ALIAS
+) -> dict[str, int]:
+    """Move the rows of ``table``'s DEFAULT partition into month partitions of their own.
+
+    A month with rows in the DEFAULT partition cannot get its partition made the usual way
+    (PostgreSQL refuses: the DEFAULT one holds rows of its range), so each such month's
+    partition is made beside the table, filled from the DEFAULT partition and attached, in one
+    transaction per month. ``column`` is the partition key. Returns rows moved per partition.
+    """
+    default = default_partition(table, using=using)
+    if default is None:
+        return {}
+    key = connections[using].ops.quote_name(column)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT date_trunc('month', {key})::date "  # noqa: S608
+            f"FROM {quote_qualified(default)} ORDER BY 1"
+        )
+        months = [month for (month,) in cursor.fetchall()]
+    moved = {}
+    for month in months:
+        name, following = partition_name(table, month), add_months(month, 1)
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE {quote_qualified(name)} (LIKE {quote_qualified(table)} "
+                "INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+            )
+            cursor.execute(
+                f"WITH moved AS (DELETE FROM {quote_qualified(default)} "  # noqa: S608
+                f"WHERE {key} >= %s AND {key} < %s RETURNING *) "
+                f"INSERT INTO {quote_qualified(name)} SELECT * FROM moved",
+                [month, following],
+            )
+            moved[name] = cursor.rowcount
+            cursor.execute(
+                f"ALTER TABLE {quote_qualified(table)} ATTACH PARTITION {quote_qualified(name)} "
+                f"FOR VALUES FROM ('{month.isoformat()}') TO ('{following.isoformat()}')"
+            )
+    return moved

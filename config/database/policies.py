@@ -23,6 +23,9 @@ from config.database import quote_qualified
 
 ROLE = "authenticated"  # the role the policies bind; API requests act as it (config.rls)
 CURRENT_USER_SETTING = "app.current_user_id"
+# Where an API request came from, for triggers that record it (config.rls.Client).
+REQUEST_IP_SETTING = "app.request_ip"
+REQUEST_USER_AGENT_SETTING = "app.request_user_agent"
 # The seeds' account table: every owner column references it, and API reads join it.
 ACCOUNT_TABLE = "public.users"
 

@@ -1,5 +1,6 @@
 """Documents: multipart upload (parsed in the background), metadata, rename, delete."""
 
+from drf_spectacular.utils import OpenApiRequest, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from config.api import parsers
@@ -11,6 +12,10 @@ from dreamcatcher.api.fields import caller_dream_field
 from dreamcatcher.models import Document
 from dreamcatcher.selectors.documents import document_list
 from dreamcatcher.services.documents import document_delete, document_update, document_upload
+from dreamcatcher.services.parsing import ALLOWED_TYPES
+
+# The upload's part declares one of these; its content decides (UTF-8 text, else a PDF).
+UPLOAD_ENCODING = {"file": {"contentType": ", ".join(ALLOWED_TYPES)}}
 
 
 class DocumentSerializer(ModelSerializer):
@@ -26,8 +31,8 @@ class DocumentSerializer(ModelSerializer):
 class DocumentUploadSerializer(serializers.Serializer):
     dream = caller_dream_field()
     file = serializers.FileField(
-        help_text="Plain text, Markdown or PDF, judged by content; at most "
-        "DOCUMENT_UPLOAD_MAX_BYTES (20 MB by default)."
+        help_text="Plain text or Markdown (UTF-8, not empty) or a PDF, judged by content "
+        "whatever type the part declares; at most DOCUMENT_UPLOAD_MAX_BYTES (20 MB by default)."
     )
     title = SingleLineCharField(max_length=500, required=False, help_text="Default: file name.")
 
@@ -38,6 +43,16 @@ class DocumentFilter(FilterSet):
         fields = ["dream", "file_type", "parsed"]
 
 
+@extend_schema_view(
+    create=extend_schema(
+        request={
+            "multipart/form-data": OpenApiRequest(
+                DocumentUploadSerializer, encoding=UPLOAD_ENCODING
+            )
+        },
+        responses={201: DocumentSerializer},
+    )
+)
 class DocumentViewSet(CallerModelViewSet):
     """The caller's documents. Upload with multipart; parsing into todos follows shortly
     (``parsed`` turns true, or ``parsed_data.error`` says why not)."""

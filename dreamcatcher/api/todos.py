@@ -1,7 +1,15 @@
-"""Todos of the caller's dreams (one or a list); status moves follow the allowed transitions."""
+"""Todos of the caller's dreams (one or a list); status moves follow the allowed transitions.
 
+A move the todo's current status does not allow is a 409 ``invalid_transition`` on
+``status``: the same request is fine from another status.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
-from rest_framework import serializers
+from rest_framework import exceptions, status
 
 from config.api.filters import FilterSet
 from config.api.pagination import CursorPagination
@@ -9,9 +17,17 @@ from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from dreamcatcher.api.fields import STAMPS, caller_dream_field
 from dreamcatcher.choices import TodoPriority, TodoSource, TodoStatus
-from dreamcatcher.models import Todo
+from dreamcatcher.models import Todo, User
 from dreamcatcher.selectors.dreams import todo_list
 from dreamcatcher.services import dreams
+
+
+class TodoMoveConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = dreams.INVALID_TRANSITION
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"status": [message]}, code=dreams.INVALID_TRANSITION)
 
 
 class TodoSerializer(ModelSerializer):
@@ -28,10 +44,18 @@ class TodoSerializer(ModelSerializer):
         # The database refuses the same moves (trigger status_transitions); this says why.
         current = self.instance.status if self.instance is not None else None
         if current is not None and not dreams.todo_status_move_allowed(current, value):
-            raise serializers.ValidationError(
-                f"A todo cannot move from {current} to {value}.", code=dreams.INVALID_TRANSITION
-            )
+            raise TodoMoveConflict(f"A todo cannot move from {current} to {value}.")
         return value
+
+
+def _todo_update(*, todo: Todo, user: User, data: Mapping[str, Any]) -> Todo:
+    try:
+        return dreams.todo_update(todo=todo, user=user, data=data)
+    except ValidationError as error:  # moved since it was read: the database refused the move
+        moves = error.error_dict.get("status", []) if hasattr(error, "error_dict") else []
+        if any(move.code == dreams.INVALID_TRANSITION for move in moves):
+            raise TodoMoveConflict(moves[0].message) from error
+        raise
 
 
 class TodoFilter(FilterSet):
@@ -48,7 +72,7 @@ class TodoFilter(FilterSet):
 
 
 class TodoViewSet(CallerModelViewSet):
-    """The caller's todos. Status moves follow the allowed transitions (else 400)."""
+    """The caller's todos. Status moves follow the allowed transitions (else 409)."""
 
     queryset = Todo.objects.all()
     serializer_class = TodoSerializer
@@ -59,4 +83,5 @@ class TodoViewSet(CallerModelViewSet):
     pagination_class = CursorPagination
     cursor_ordering = "-created_at"
     selector = staticmethod(todo_list)
-    writes = Writes.named(dreams, "todo")
+    writes = Writes(row="todo", create=dreams.todo_create, update=_todo_update,
+                    delete=dreams.todo_delete, bulk_create=dreams.todo_bulk_create)  # fmt: skip

@@ -11,20 +11,15 @@ their callers call ``forget`` themselves. A short timeout bounds anything missed
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
-from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from config.cache import forget_now_and_on_commit
 
 TIMEOUT_SECONDS = 300
-T = TypeVar("T")
 
 
 def dream_statistics_key(dream_id: str) -> str:
@@ -35,38 +30,11 @@ def sync_status_key(user_id: object) -> str:
     return f"dreamcatcher:sync-status:{user_id}"
 
 
-def remember(key: str, compute: Callable[[], T]) -> T:
-    """The cached value under ``key``, computed and stored on a miss; Redis down = no cache."""
-    try:
-        value = cache.get(key)
-    except RedisError:
-        logger.warning("cache unavailable, reading %s from the database", key)
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, TIMEOUT_SECONDS)
-        except RedisError:
-            logger.warning("cache unavailable, %s not stored", key)
-    return value
-
-
-def _delete(keys: list[str]) -> None:
-    try:
-        cache.delete_many(keys)
-    except RedisError:
-        # The timeout still expires them; reads fall back to the database meanwhile.
-        logger.warning("cache unavailable, could not forget %s", keys)
-
-
 def forget(*, dream_ids: Iterable[str] = (), user_ids: Iterable[object] = ()) -> None:
     """Drop the statistics of ``dream_ids`` and the sync status of ``user_ids``."""
     keys = [dream_statistics_key(dream_id) for dream_id in set(dream_ids) if dream_id]
     keys += [sync_status_key(user_id) for user_id in set(user_ids) if user_id]
-    if not keys:
-        return
-    _delete(keys)
-    transaction.on_commit(lambda: _delete(keys))
+    forget_now_and_on_commit(keys)
 
 
 def forget_rows(rows: Iterable[Model]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
+from config.cache import remember
 from config.database.matviews import last_refresh
 from config.models import MaterializedViewRefresh
 from dreamcatcher.models import Dream, DreamSummary, User, UserActivity
@@ -34,8 +35,9 @@ def dream_statistics(*, dream_id: str) -> dict[str, Any] | None:
     Cached per dream until a write to the dream or its children (``selectors.cache``);
     ``None`` when the dream does not exist (or, under row-level security, is not the caller's).
     """
-    return cache.remember(
+    return remember(
         cache.dream_statistics_key(dream_id),
+        cache.TIMEOUT_SECONDS,
         lambda: function_row(
             "SELECT * FROM dreamcatcher.get_dream_statistics(%s)", [str(dream_id)]
         ),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from config.cache import remember
 from dreamcatcher.models import SyncSession, User
 from dreamcatcher.selectors import cache
 from dreamcatcher.selectors.reports import function_row
@@ -21,8 +22,9 @@ def sync_status(*, user: User) -> dict[str, Any]:
 
     Cached per user until a write to one of their dreams.
     """
-    row = cache.remember(
+    row = remember(
         cache.sync_status_key(user.pk),
+        cache.TIMEOUT_SECONDS,
         lambda: function_row("SELECT * FROM dreamcatcher.get_sync_status(%s)", [str(user.pk)]),
     )
     assert row is not None  # an aggregate without GROUP BY always answers one row

@@ -92,9 +92,8 @@ def dream_set_tags(*, dream: Dream, tag_ids: Sequence[str]) -> Dream:
     wanted = set(tag_ids)
     unknown = wanted - set(Tag.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     if unknown:
-        raise ValidationError(
-            {"tags": ValidationError(f"Unknown tags: {', '.join(sorted(unknown))}.", "unknown")}
-        )
+        message = f"Unknown tags: {', '.join(sorted(unknown))}."
+        raise ValidationError({"tags": ValidationError(message, "does_not_exist")})
     # Lock the dream so two replacements of its tags run one after the other.
     Dream.objects.select_for_update().filter(pk=dream.pk).values_list("pk").get()
     links = DreamTag.objects.filter(dream=dream)

@@ -166,12 +166,14 @@ def test_allowed_status_move_stamps_completion(client_for, user, dream):
     ("start", "target"),
     [("completed", "pending"), ("completed", "cancelled"), ("cancelled", "completed")],
 )
-def test_illegal_status_move_is_400_and_changes_nothing(client_for, user, dream, start, target):
+def test_illegal_status_move_is_409_and_changes_nothing(client_for, user, dream, start, target):
+    """A conflict with the todo's current status (the same move is fine from another): 409,
+    as the schema documents; it was an undocumented 400."""
     todo = TodoFactory(dream=dream, status=start, title="before")
     response = client_for(user).patch(
         f"{URL}/todos/{todo.pk}", {"status": target, "title": "after"}
     )
-    body = assert_error_shape(response, 400, "invalid_transition")
+    body = assert_error_shape(response, 409, "invalid_transition")
     assert body["field"] == "status"
     todo.refresh_from_db()
     assert (todo.status, todo.title) == (start, "before")

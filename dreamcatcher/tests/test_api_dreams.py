@@ -250,7 +250,7 @@ def test_put_unknown_tag_is_400_and_changes_nothing(client_for, user):
     tag(dream, "admin")
     before = usage()
     response = client_for(user).put(f"{URL}/dreams/{dream.pk}/tags", {"tags": ["coding", "nope"]})
-    body = assert_error_shape(response, 400, "unknown")
+    body = assert_error_shape(response, 400, "does_not_exist")
     assert body["field"] == "tags"
     assert "nope" in body["message"]
     assert list(DreamTag.objects.filter(dream=dream).values_list("tag_id", flat=True)) == ["admin"]

@@ -180,7 +180,7 @@ def test_every_viewset_over_an_rls_table_runs_under_rls():
                 checked.add(model._meta.label)
 
     walk(get_resolver().url_patterns)  # every routed view, whatever module it lives in
-    assert checked == policied
+    assert {label for label in checked if label.startswith("dreamcatcher.")} == policied
 
 
 def test_a_list_of_dreams_spends_one_statement_on_row_level_security(client_for, user_b):

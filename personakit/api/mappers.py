@@ -16,11 +16,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.fields import JSONField, JSONObjectField
+from config.api.schema import NOT_BLANK_PATTERN, WHITESPACE
 from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerViewSet, CreateMixin, UpdateMixin, Writes
 from personakit.choices import MapperStatus
 from personakit.models import MapperConfig
 from personakit.services.mappers import (
+    GROUPS,
+    MAX_GROUP_DEPTH,
+    MAX_TTL_HOURS,
+    NUMERIC_OPERATORS,
+    OPERATORS,
+    PRIORITIES,
     MapperNotDraft,
     mapper_activate,
     mapper_create_version,
@@ -35,19 +42,96 @@ class MapperConflict(exceptions.APIException):
     default_detail = "The mapper version is not a draft."
 
 
+_NOT_BLANK = {"type": "string", "pattern": NOT_BLANK_PATTERN}  # what str.strip() leaves some of
+_PART = f"[^.]*[^.{WHITESPACE}][^.]*"
+_TRAIT_PATH = {"type": "string", "pattern": rf"^{_PART}(?:\.{_PART})*$"}
+
+
+def _condition(operators: list[str], value: dict, *, value_required: bool = True) -> dict:
+    """A ``trait_check`` with one of ``operators`` and a ``value`` of that schema."""
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "enum": ["trait_check"]},
+            "trait": _TRAIT_PATH,
+            "operator": {"type": "string", "enum": operators},
+            "value": value,
+        },
+        "required": ["type", "trait", "operator", *(["value"] if value_required else [])],
+    }
+
+
+_CONDITION = {
+    "oneOf": [
+        _condition(["exists"], {"type": "boolean"}, value_required=False),
+        _condition(["in"], {"type": "array", "items": {}}),
+        _condition(sorted(NUMERIC_OPERATORS), {"type": "number"}),
+        _condition(sorted(set(OPERATORS) - NUMERIC_OPERATORS - {"exists", "in"}), {}),
+    ]
+}
+
+
+def _group(depth: int = 1) -> dict[str, Any]:
+    """``{"all": [...]}`` or ``{"any": [...]}`` at ``depth``; groups nest MAX_GROUP_DEPTH deep."""
+    item = _CONDITION if depth == MAX_GROUP_DEPTH else {"oneOf": [_CONDITION, _group(depth + 1)]}
+    items = {"type": "array", "minItems": 1, "items": item}
+    return {
+        "type": "object",
+        "properties": dict.fromkeys(GROUPS, items),
+        "minProperties": 1,
+        "maxProperties": 1,
+        "additionalProperties": False,
+    }
+
+
+_ACTION = {
+    "type": "object",
+    "properties": {
+        "template": _NOT_BLANK,
+        "priority": {"type": "string", "enum": list(PRIORITIES)},
+        "type": {"type": "string", "minLength": 1, "description": "Default: suggestion."},
+    },
+    "required": ["template", "priority"],
+}
+_RULE = {
+    "type": "object",
+    "description": "Rule ids are unique within a configuration.",
+    "properties": {
+        "id": _NOT_BLANK,
+        "conditions": _group(),
+        "actions": {"type": "array", "minItems": 1, "items": _ACTION},
+    },
+    "required": ["id", "conditions", "actions"],
+}
+_METADATA = {
+    "type": "object",
+    "properties": {
+        **{key: {"type": "string"} for key in ("id", "name", "description", "author")},
+        "ttl_hours": {
+            "type": "number",
+            "minimum": 0,
+            "exclusiveMinimum": True,
+            "maximum": MAX_TTL_HOURS,
+            "description": "Overrides the personas' 24-hour time to live.",
+        },
+    },
+    "additionalProperties": {},
+}
+
+
 @extend_schema_field(
     {
         "type": "object",
         "properties": {
-            "metadata": {"type": "object", "additionalProperties": {}},
-            "rules": {"type": "array", "minItems": 1, "items": {"type": "object"}},
+            "metadata": _METADATA,
+            "rules": {"type": "array", "minItems": 1, "items": _RULE},
         },
         "required": ["metadata", "rules"],
         "additionalProperties": False,
     }
 )
 class MapperConfigurationField(JSONField):
-    """The outline ``mapper_validate`` checks first (each rule's shape: its error paths)."""
+    """What ``mapper_validate`` checks, as a schema (but the uniqueness of rule ids)."""
 
 
 class MapperConfigSerializer(ModelSerializer):

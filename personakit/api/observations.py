@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
@@ -45,7 +46,9 @@ class ContentField(JSONField):
 
 class ObservationSerializer(ModelSerializer):
     person_id = CallerPersonField(source="person")
-    observation_type = serializers.CharField(help_text=f"One of: {_TYPES}.")
+    # Checked with its content (``unknown_type``); the request schema pairs each type with
+    # its content's shape (ObservationRequestExtension).
+    observation_type = serializers.CharField(help_text=f"One of: {_TYPES}.", trim_whitespace=False)
     content = ContentField(
         help_text=(
             "work_session {duration_minutes 1..1440, focus_level? deep|shallow|interrupted, "
@@ -71,6 +74,46 @@ class ObservationSerializer(ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
         return attrs
+
+
+def _typed_request(observation_type: str, shape: type[serializers.Serializer]) -> type:
+    """The request schema of an observation of ``observation_type`` (documentation only)."""
+    name = shape.__name__.removesuffix("Content")
+    fields = {
+        "person_id": CallerPersonField(),
+        "observation_type": serializers.ChoiceField([observation_type]),
+        "content": shape(),
+        "metadata": JSONObjectField(required=False, allow_null=True),
+    }
+    return type(f"{name}Observation", (serializers.Serializer,), {**fields, "__module__": __name__})
+
+
+_TYPED_REQUESTS = [
+    _typed_request(kind, shape) for kind, shape in observations.CONTENT_SHAPES.items()
+]
+
+
+class ObservationRequestExtension(OpenApiSerializerExtension):
+    """An observation to record is one of its types, each with its content's shape."""
+
+    target_class = ObservationSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        if direction == "response":
+            return auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {"oneOf": [auto_schema.resolve_serializer(typed, direction).ref
+                          for typed in _TYPED_REQUESTS]}  # fmt: skip
+
+
+class ContentShapeExtension(OpenApiSerializerExtension):
+    """A content shape refuses unknown fields (``unknown_field``), and its schema says so."""
+
+    target_class = "personakit.services.observations._Content"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
 
 
 class ObservationFilter(FilterSet):

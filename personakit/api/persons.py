@@ -1,15 +1,32 @@
 """Persons, the individuals the caller may observe.
 
 The caller's own account is a person too (same id as the account), listed from the first
-request on; the others are registered with ``POST persons``.
+request on; the others are registered with ``POST persons``. Deleting the account's own
+person is a 409 ``account_person``: it is there as long as the account is.
 """
 
-from rest_framework import serializers
+from django.core.exceptions import ValidationError
+from rest_framework import exceptions, serializers, status
 
 from config.api.serializers import ModelSerializer
 from config.api.viewsets import CallerModelViewSet, Writes
 from personakit.models import Person
 from personakit.services import persons
+
+
+class AccountPersonKept(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "account_person"
+    default_detail = "Your account's own person cannot be deleted."
+
+
+def _person_delete(*, person: Person) -> None:
+    try:
+        persons.person_delete(person=person)
+    except ValidationError as error:
+        if error.code == "account_person":
+            raise AccountPersonKept() from error
+        raise
 
 
 class PersonSerializer(ModelSerializer):
@@ -36,4 +53,4 @@ class PersonViewSet(CallerModelViewSet):
     selector = staticmethod(persons.persons_with_account)
     reread_written_rows = False  # a person reads as written
     writes = Writes(row="person", create=persons.person_register, update=persons.person_update,
-                    delete=persons.person_delete)  # fmt: skip
+                    delete=_person_delete)  # fmt: skip

@@ -71,10 +71,10 @@ class MapperNotDraft(Exception):
 
 class _Errors:
     def __init__(self) -> None:
-        self.by_path: dict[str, list[str]] = {}
+        self.by_path: dict[str, list[ValidationError]] = {}
 
-    def add(self, path: str, message: str) -> None:
-        self.by_path.setdefault(path, []).append(message)
+    def add(self, path: str, message: str, code: str = "invalid") -> None:
+        self.by_path.setdefault(path, []).append(ValidationError(message, code=code))
 
 
 def _is_number(value: Any) -> bool:
@@ -127,7 +127,7 @@ def _validate_rule(rule: Any, path: str, seen: set[str], errors: _Errors) -> Non
     if not isinstance(rule_id, str) or not rule_id.strip():
         errors.add(f"{path}.id", "Must be a non-empty string.")
     elif rule_id in seen:
-        errors.add(f"{path}.id", f"Duplicate rule id '{rule_id}'.")
+        errors.add(f"{path}.id", f"Duplicate rule id '{rule_id}'.", code="unique")
     else:
         seen.add(rule_id)
     _validate_group(rule.get("conditions", _MISSING), f"{path}.conditions", 1, errors)

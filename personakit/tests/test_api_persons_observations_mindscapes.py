@@ -87,10 +87,11 @@ class TestTraitApi(ApiViewContract):
 
 
 def test_account_person_is_listed_and_kept(client_for, user):
+    """Deleting it conflicts with the account it belongs to: 409 (was an undocumented 400)."""
     client = client_for(user)
     rows = client.get(f"{API}/persons").json()["results"]
     assert [(row["id"], row["is_account"]) for row in rows] == [(str(user.pk), True)]
-    assert_error_shape(client.delete(f"{API}/persons/{user.pk}"), 400, "account_person")
+    assert_error_shape(client.delete(f"{API}/persons/{user.pk}"), 409, "account_person")
     assert Person.objects.filter(pk=user.pk).exists()
 
 

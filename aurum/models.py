@@ -1,1 +1,0 @@
-"""Aurum Life models: see ../shared/seeds/INDEX.md for the specification."""

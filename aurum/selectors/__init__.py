@@ -1,0 +1,1 @@
+"""Aurum Life read queries, one module per domain."""

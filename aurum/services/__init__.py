@@ -1,0 +1,1 @@
+"""Aurum Life writes and business rules, one module per domain."""

@@ -1,1 +1,0 @@
-"""Dreamscape models: see ../shared/seeds/INDEX.md for the specification."""

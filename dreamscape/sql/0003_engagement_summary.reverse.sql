@@ -1,0 +1,1 @@
+DROP MATERIALIZED VIEW IF EXISTS "dreamscape"."user_engagement_summary";

@@ -1,0 +1,1 @@
+SELECT 1; -- the tables' own drop removes the renamed constraints

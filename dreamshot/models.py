@@ -1,1 +1,0 @@
-"""Dreamshot models: see ../shared/seeds/INDEX.md for the specification."""
