@@ -16,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from aurum.models import TimeEntry
+from aurum.tests.factories import TaskFactory
 from dreamcatcher.models import SyncSession
 from personakit.choices import MapperStatus
 from personakit.models import MapperConfig, Mindscape
@@ -97,3 +99,19 @@ def test_fifty_sync_starts_never_run_two_sessions_at_once(stack, user, api_key_f
     for earlier, later in itertools.pairwise(sessions):
         assert earlier.completed_at is not None
         assert earlier.completed_at <= later.started_at
+
+
+def test_fifty_timer_starts_leave_one_running(stack, user, api_key_for):
+    task = TaskFactory(user=user)
+
+    def start(http: httpx.Client) -> httpx.Response:
+        body = {"entity_type": "task", "entity_id": str(task.pk)}
+        return http.post("/api/v1/aurum/time-entries/start", json=body)
+
+    answers = race(stack.base, api_key_for(user), [start] * CLIENTS)
+
+    statuses = Counter(answer.status_code for answer in answers)
+    assert statuses == {201: 1, 400: CLIENTS - 1}, statuses
+    refusals = {(a.json()["code"], a.json()["field"]) for a in answers if a.status_code == 400}
+    assert refusals == {("timer_running", "end_time")}
+    assert TimeEntry.objects.filter(user=user, end_time__isnull=True).count() == 1

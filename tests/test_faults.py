@@ -27,6 +27,7 @@ from dreamcatcher.choices import SyncSessionStatus
 from dreamcatcher.models import Document, Dream, SyncSession, Todo
 from dreamcatcher.tests.factories import DreamFactory
 from dreamcatcher.tests.fake_pipelineos import TOKEN, FakePipelineOS, Reply
+from dreamscape.models import UserBehavior
 from personakit.models import Narrative
 from personakit.tests.factories import NarrativeFactory
 from tests.loopback import FakeEmbeddingService
@@ -40,12 +41,14 @@ CRASHES = int(os.environ.get("LUCID_SOAK_CRASHES", "1"))
 
 @dataclass
 class Load:
-    """Clients writing dreams (and bulk todos under them) until told to stop."""
+    """Clients writing dreams, bulk todos under them and batches of behaviour events (one
+    COPY each), until told to stop."""
 
     base: str
     key: str
     acknowledged_dreams: set[str] = field(default_factory=set)
     acknowledged_todos: set[str] = field(default_factory=set)
+    acknowledged_events: set[str] = field(default_factory=set)
     statuses: Counter = field(default_factory=Counter)
     refusals: list[httpx.Response] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
@@ -72,6 +75,12 @@ class Load:
                 if response.status_code == 201:
                     with self.lock:
                         self.acknowledged_todos.update(todo["id"] for todo in response.json())
+                events = [{"action_type": "view", "item_type": "dream", "item_id": dream}] * 5
+                response = http.post("/api/v1/dreamscape/behaviors", json=events)
+                self.record(response)
+                if response.status_code == 201:
+                    with self.lock:
+                        self.acknowledged_events.update(event["id"] for event in response.json())
 
     def record(self, response: httpx.Response) -> None:
         with self.lock:
@@ -129,11 +138,19 @@ def test_postgres_killed_mid_load_loses_no_acknowledged_write(stack, user, api_k
     stored_todos = {
         str(pk) for pk in Todo.objects.filter(dream__user=user).values_list("pk", flat=True)
     }
-    lost = (load.acknowledged_dreams - stored_dreams) | (load.acknowledged_todos - stored_todos)
+    stored_events = {
+        str(pk) for pk in UserBehavior.objects.filter(user=user).values_list("pk", flat=True)
+    }
+    lost = (
+        (load.acknowledged_dreams - stored_dreams)
+        | (load.acknowledged_todos - stored_todos)
+        | (load.acknowledged_events - stored_events)
+    )
     print(  # the soak's figures (make soak)
         f"\npostgres killed {CRASHES}x: {sum(load.statuses.values())} requests, "
         f"{load.statuses[201]} acknowledged, {load.statuses[503]} answered 503, "
-        f"{len(load.acknowledged_dreams) + len(load.acknowledged_todos)} rows acknowledged, "
+        f"{len(load.acknowledged_dreams) + len(load.acknowledged_todos)} rows and "
+        f"{len(load.acknowledged_events)} behaviour events acknowledged, "
         f"{len(lost)} lost"
     )
     assert not lost
