@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.functions import RandomUUID
 from django.db import migrations, models
+from django.db.models.functions import Now
+from django.utils import timezone
 
 
 def schema_table(schema: str, table: str) -> str:
@@ -67,3 +72,32 @@ def run_sql_file(app_dir: str | Path, name: str) -> migrations.RunSQL:
         sql=(sql_dir / f"{name}.sql").read_text(),
         reverse_sql=(sql_dir / f"{name}.reverse.sql").read_text(),
     )
+
+
+# --- Columns every app's tables share ------------------------------------------------------
+
+
+def uuid_id() -> models.UUIDField:
+    """``id UUID PRIMARY KEY DEFAULT gen_random_uuid()``."""
+    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
+
+
+def owner(related_name: str) -> models.ForeignKey:
+    """``user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE``: the account owning
+    the row (indexed by the model, under the seed's index name)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        db_index=False,
+        editable=False,
+    )
+
+
+def created_at() -> models.DateTimeField:
+    return models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
+
+
+def updated_at() -> models.DateTimeField:
+    """Kept by the ``stamp_updated_at`` trigger on every UPDATE."""
+    return models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)

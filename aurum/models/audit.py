@@ -4,8 +4,8 @@ import pgtrigger
 from django.db import models
 
 from aurum.choices import AuditAction
-from aurum.models.base import SCHEMA, created_at, one_of, owner, uuid_id
-from config.db import schema_table
+from aurum.models.base import SCHEMA, one_of
+from config.db import created_at, owner, schema_table, uuid_id
 
 
 class AuditLog(models.Model):

@@ -1,14 +1,9 @@
-"""Pieces the Aurum Life tables share: ids, the owner, stamps, embeddings, soft delete."""
+"""Pieces the Aurum Life tables share beyond config.db's: embeddings, soft delete, rules."""
 
-import uuid
 from typing import Any
 
 import pgtrigger
-from django.conf import settings
-from django.contrib.postgres.functions import RandomUUID
 from django.db import models
-from django.db.models.functions import Now
-from django.utils import timezone
 from pgvector.django import VectorField
 
 from config.embeddings import EMBEDDING_DIMENSIONS
@@ -30,30 +25,6 @@ class NotEqual(models.Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} <> {rhs}", [*lhs_params, *rhs_params]
-
-
-def uuid_id() -> models.UUIDField:
-    """``id UUID PRIMARY KEY DEFAULT gen_random_uuid()``."""
-    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
-
-
-def owner(related_name: str) -> models.ForeignKey:
-    """``user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE``."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name=related_name,
-        db_index=False,
-        editable=False,
-    )
-
-
-def created_at() -> models.DateTimeField:
-    return models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
-
-
-def updated_at() -> models.DateTimeField:
-    return models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
 
 
 def vector() -> VectorField:

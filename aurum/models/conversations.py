@@ -9,17 +9,8 @@ from django.utils import timezone
 from pgvector.django import HnswIndex
 
 from aurum.choices import MessageRole
-from aurum.models.base import (
-    SCHEMA,
-    before_write,
-    created_at,
-    embedding_updated_at,
-    one_of,
-    owner,
-    uuid_id,
-    vector,
-)
-from config.db import schema_table
+from aurum.models.base import SCHEMA, before_write, embedding_updated_at, one_of, vector
+from config.db import created_at, owner, schema_table, uuid_id
 
 
 class ConversationMemory(models.Model):

@@ -17,16 +17,12 @@ from aurum.models.base import (
     audited,
     before_write,
     between,
-    created_at,
     decimal_score,
     embedding_model,
     embedding_updated_at,
-    owner,
-    updated_at,
-    uuid_id,
     vector,
 )
-from config.db import schema_table, stamp_updated_at
+from config.db import created_at, owner, schema_table, stamp_updated_at, updated_at, uuid_id
 
 HNSW = {"m": 16, "ef_construction": 64}
 

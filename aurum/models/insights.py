@@ -4,8 +4,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from aurum.choices import InsightEntityType, InsightFeedback, InsightType
-from aurum.models.base import SCHEMA, between, created_at, one_of, owner, updated_at, uuid_id
-from config.db import schema_table, stamp_updated_at
+from aurum.models.base import SCHEMA, between, one_of
+from config.db import created_at, owner, schema_table, stamp_updated_at, updated_at, uuid_id
 
 
 class Insight(models.Model):

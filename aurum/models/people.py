@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 
 from aurum.choices import UserTier
-from aurum.models.base import SCHEMA, between, created_at, decimal_score, updated_at, uuid_id
-from config.db import choices_check, schema_table, stamp_updated_at
+from aurum.models.base import SCHEMA, between, decimal_score
+from config.db import choices_check, created_at, schema_table, stamp_updated_at, updated_at, uuid_id
 
 
 def _account(related_name: str) -> models.OneToOneField:

@@ -3,8 +3,8 @@
 from django.db import models
 
 from aurum.choices import StatType
-from aurum.models.base import SCHEMA, created_at, one_of, owner, updated_at, uuid_id
-from config.db import schema_table, stamp_updated_at
+from aurum.models.base import SCHEMA, one_of
+from config.db import created_at, owner, schema_table, stamp_updated_at, updated_at, uuid_id
 
 
 def _stats() -> models.JSONField:

@@ -12,18 +12,14 @@ from aurum.models.base import (
     audited,
     before_write,
     between,
-    created_at,
     decimal_score,
     embedding_model,
     embedding_updated_at,
     one_of,
-    owner,
-    updated_at,
-    uuid_id,
     vector,
 )
 from aurum.models.hierarchy import HNSW, Area, Pillar, Project, sort_order
-from config.db import schema_table, stamp_updated_at
+from config.db import created_at, owner, schema_table, stamp_updated_at, updated_at, uuid_id
 
 
 class Task(models.Model):

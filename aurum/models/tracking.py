@@ -6,18 +6,8 @@ from django.db import models
 from django.db.models.expressions import Func
 
 from aurum.choices import ActivityType, PatternType, TimeEntityType
-from aurum.models.base import (
-    SCHEMA,
-    after_write,
-    before_write,
-    between,
-    created_at,
-    one_of,
-    owner,
-    updated_at,
-    uuid_id,
-)
-from config.db import schema_table, stamp_updated_at
+from aurum.models.base import SCHEMA, after_write, before_write, between, one_of
+from config.db import created_at, owner, schema_table, stamp_updated_at, updated_at, uuid_id
 
 
 class DurationMinutes(Func):

@@ -1,7 +1,6 @@
-"""Pieces the Dreamcatcher tables share: string ids, the owner column, the owner rule."""
+"""Pieces the Dreamcatcher tables share beyond config.db's: string ids, the owner rule."""
 
 import pgtrigger
-from django.conf import settings
 from django.db import models
 
 from config.db import RandomTextId, new_text_id
@@ -13,17 +12,6 @@ def text_id() -> models.CharField:
     """The seeds' ``id VARCHAR(255) PRIMARY KEY``, generated when not given."""
     return models.CharField(
         primary_key=True, max_length=255, default=new_text_id, db_default=RandomTextId()
-    )
-
-
-def owner(related_name: str) -> models.ForeignKey:
-    """``user_id``: the account owning the row (indexed under the seed's name by the model)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name=related_name,
-        db_index=False,
-        editable=False,
     )
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from config.db import choices_check, schema_table, stamp_updated_at
+from config.db import choices_check, owner, schema_table, stamp_updated_at
 from dreamcatcher.choices import (
     TODO_TRANSITIONS,
     DreamStatus,
@@ -19,7 +19,6 @@ from dreamcatcher.models.base import (
     SCHEMA,
     dream_link,
     inherit_owner,
-    owner,
     refresh_dream_arrays,
     text_id,
 )

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from config.db import schema_table
-from dreamscape.models.base import SCHEMA, owner, uuid_id
+from config.db import owner, schema_table, uuid_id
+from dreamscape.models.base import SCHEMA
 
 BEHAVIORS_TABLE = f"{SCHEMA}.user_behaviors"
 ENGAGEMENT_VIEW = f"{SCHEMA}.user_engagement_summary"

@@ -4,9 +4,9 @@ import pgtrigger
 from django.db import models
 from pgvector.django import VectorField
 
-from config.db import schema_table, stamp_updated_at
+from config.db import created_at, owner, schema_table, stamp_updated_at, updated_at, uuid_id
 from config.embeddings import EMBEDDING_DIMENSIONS
-from dreamscape.models.base import SCHEMA, created_at, owner, unit_interval, updated_at, uuid_id
+from dreamscape.models.base import SCHEMA, unit_interval
 
 
 class TagCluster(models.Model):

@@ -3,9 +3,17 @@
 import pgtrigger
 from django.db import models
 
-from config.db import choices_check, schema_table, stamp_updated_at
+from config.db import (
+    choices_check,
+    created_at,
+    owner,
+    schema_table,
+    stamp_updated_at,
+    updated_at,
+    uuid_id,
+)
 from dreamscape.choices import SkillLevel
-from dreamscape.models.base import SCHEMA, created_at, owner, unit_interval, updated_at, uuid_id
+from dreamscape.models.base import SCHEMA, unit_interval
 
 
 class LearningProfile(models.Model):

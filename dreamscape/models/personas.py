@@ -4,9 +4,9 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
-from config.db import choices_check, schema_table, stamp_updated_at
+from config.db import choices_check, created_at, schema_table, stamp_updated_at, updated_at
 from dreamscape.choices import LifePhase
-from dreamscape.models.base import SCHEMA, created_at, unit_interval, updated_at
+from dreamscape.models.base import SCHEMA, unit_interval
 
 
 class UserPersona(models.Model):

@@ -2,8 +2,8 @@
 
 from django.db import models
 
-from config.db import schema_table
-from dreamscape.models.base import SCHEMA, created_at, owner, unit_interval, uuid_id
+from config.db import created_at, owner, schema_table, uuid_id
+from dreamscape.models.base import SCHEMA, unit_interval
 
 
 class DreamscapeSuggestion(models.Model):

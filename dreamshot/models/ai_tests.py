@@ -3,9 +3,9 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
-from config.db import choices_check, schema_table
+from config.db import choices_check, created_at, owner, schema_table
 from dreamshot.choices import AiProvider, TestStatus
-from dreamshot.models.base import SCHEMA, created_at, cuid_id, dream_link, owner, score_field
+from dreamshot.models.base import SCHEMA, cuid_id, dream_link, score_field
 
 
 class AiTest(models.Model):

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from config.db import schema_table
-from dreamshot.models.base import SCHEMA, created_at, cuid_id, owner
+from config.db import created_at, owner, schema_table
+from dreamshot.models.base import SCHEMA, cuid_id
 
 
 def _money(**kwargs: object) -> models.DecimalField:

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from config.db import choices_check, schema_table, stamp_updated_at
+from config.db import choices_check, created_at, schema_table, stamp_updated_at
 from dreamshot.choices import AiProvider
-from dreamshot.models.base import SCHEMA, created_at, cuid_id
+from dreamshot.models.base import SCHEMA, cuid_id
 
 HEURISTIC_PROVIDER = AiProvider.LOCAL
 

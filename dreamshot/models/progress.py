@@ -4,8 +4,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
-from config.db import schema_table
-from dreamshot.models.base import SCHEMA, created_at, cuid_id, dream_link, owner, score_field
+from config.db import created_at, owner, schema_table
+from dreamshot.models.base import SCHEMA, cuid_id, dream_link, score_field
 
 
 class ProgressLog(models.Model):

@@ -1,23 +1,9 @@
 """Pieces the PersonaKit tables share."""
 
-import uuid
-
 from django.conf import settings
-from django.contrib.postgres.functions import RandomUUID
 from django.db import models
-from django.db.models.functions import Now
-from django.utils import timezone
 
 SCHEMA = "personakit"
-
-
-def uuid_id() -> models.UUIDField:
-    """``id UUID PRIMARY KEY DEFAULT gen_random_uuid()``."""
-    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
-
-
-def created_at() -> models.DateTimeField:
-    return models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
 
 
 def created_by(related_name: str) -> models.ForeignKey:

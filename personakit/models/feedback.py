@@ -2,8 +2,8 @@
 
 from django.db import models
 
-from config.db import schema_table
-from personakit.models.base import SCHEMA, created_at, created_by, uuid_id
+from config.db import created_at, schema_table, uuid_id
+from personakit.models.base import SCHEMA, created_by
 from personakit.models.personas import Persona
 
 

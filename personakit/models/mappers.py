@@ -2,9 +2,9 @@
 
 from django.db import models
 
-from config.db import choices_check, schema_table
+from config.db import choices_check, created_at, schema_table, uuid_id
 from personakit.choices import MapperStatus
-from personakit.models.base import SCHEMA, created_at, created_by, uuid_id
+from personakit.models.base import SCHEMA, created_by
 
 
 class MapperConfig(models.Model):

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from config.db import schema_table
-from personakit.models.base import SCHEMA, person_link, uuid_id
+from config.db import schema_table, uuid_id
+from personakit.models.base import SCHEMA, person_link
 
 
 class Mindscape(models.Model):

@@ -5,10 +5,10 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from pgvector.django import HnswIndex, VectorField
 
-from config.db import choices_check, schema_table
+from config.db import choices_check, created_at, schema_table, uuid_id
 from config.embeddings import EMBEDDING_DIMENSIONS
 from personakit.choices import LinkType, NarrativeType
-from personakit.models.base import SCHEMA, created_at, created_by, person_link, uuid_id
+from personakit.models.base import SCHEMA, created_by, person_link
 
 
 class Narrative(models.Model):

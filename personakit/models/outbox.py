@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from config.db import choices_check, schema_table, stamp_updated_at
+from config.db import choices_check, created_at, schema_table, stamp_updated_at, uuid_id
 from personakit.choices import OutboxStatus
-from personakit.models.base import SCHEMA, created_at, uuid_id
+from personakit.models.base import SCHEMA
 
 
 class OutboxTask(models.Model):

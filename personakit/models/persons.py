@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from config.db import schema_table
-from personakit.models.base import SCHEMA, created_at, uuid_id
+from config.db import created_at, schema_table, uuid_id
+from personakit.models.base import SCHEMA
 
 
 class Person(models.Model):
