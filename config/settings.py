@@ -68,6 +68,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # --- Applications ---------------------------------------------------------------------------
 
 LUCID_APPS = ["dreamcatcher", "personakit", "aurum", "dreamshot", "dreamscape"]
+# A product's own API, mounted where its existing clients expect it: prefix -> URLconf.
+LUCID_PRODUCT_APIS = {"personakit/": "personakit.compat.urls"}
 
 INSTALLED_APPS = [
     "unfold",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    *[path(prefix, include(urlconf)) for prefix, urlconf in settings.LUCID_PRODUCT_APIS.items()],
     # Last: an /api/ path no route matched answers in the API's shape, never an HTML page.
     re_path(r"^api/", api_fallback, name="api-fallback"),
 ]

@@ -1,0 +1,3 @@
+"""The product's mapper, persona and feedback routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The product's health, observation and narrative routes."""
+
+urlpatterns: list = []
