@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
 sys.path.insert(0, str(ROOT))
 
 # Each module has ``ALL``, its list of cases; large ones are slow, so they can be run alone.
-MODULES = ("cases", "aurum", "dreamshot", "dreamscape")
+MODULES = ("cases", "web", "data", "aurum", "dreamshot", "dreamscape")
 
 
 def main() -> None:

@@ -1,0 +1,3 @@
+"""Cases users feel through the web: list pages, key auth, row-level security, the admin."""
+
+ALL: list = []
