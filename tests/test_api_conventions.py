@@ -68,6 +68,20 @@ def test_page_size_is_capped_at_1000(rf, paginator):
 
 
 @pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/personakit/api-keys?page=1&page=2", "page"),  # was 200, page 2
+        ("/api/v1/personakit/api-keys?page_size=1&page_size=2", "page_size"),
+        ("/cursor?cursor=a&cursor=b", "cursor"),
+    ],
+)
+def test_a_paging_parameter_given_twice_is_400(client_for, user, url, parameter):
+    body = assert_error_shape(client_for(user).get(url), 400, "repeated")
+    assert body["field"] == parameter
+
+
+@pytest.mark.urls(__name__)
 def test_cursor_pagination_walks_every_row_once(client_for, user):
     made = {str(api_key_issue(user=user, data={"name": f"k{index}"}).pk) for index in range(7)}
     client = client_for(user)
